@@ -1,0 +1,57 @@
+"""driftkl: data-drift monitoring with explicit KL direction and logarithm base.
+
+>>> import driftkl
+>>> report = driftkl.compare(reference_df, current_df)      # doctest: +SKIP
+>>> report.to_frame()                                       # doctest: +SKIP
+
+``import driftkl`` loads numpy, pandas and pyarrow at most; the Airflow and Prometheus
+integrations live in :mod:`driftkl.integrations` and are imported only when used.
+"""
+
+from __future__ import annotations
+
+from driftkl._version import __version__
+from driftkl.api import compare, profile
+from driftkl.config import DriftConfig, Threshold, load_config
+from driftkl.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
+from driftkl.errors import (
+    ColumnNotFoundError,
+    ConfigError,
+    DriftklError,
+    InputError,
+    MissingExtraError,
+    ProfileError,
+    SchemaMismatchError,
+    UnbinnableTypeError,
+)
+from driftkl.profile import FeatureProfile, Profile
+from driftkl.report import DriftReport, FeatureResult, MetricValue
+from driftkl.rows import kl_divergence_rows
+
+__all__ = [
+    "ColumnNotFoundError",
+    "ConfigError",
+    "DriftConfig",
+    "DriftReport",
+    "DriftklError",
+    "FeatureProfile",
+    "FeatureResult",
+    "InputError",
+    "MetricValue",
+    "MissingExtraError",
+    "Profile",
+    "ProfileError",
+    "SchemaMismatchError",
+    "Threshold",
+    "UnbinnableTypeError",
+    "__version__",
+    "compare",
+    "js_distance",
+    "js_divergence",
+    "kl_divergence",
+    "kl_divergence_rows",
+    "load_config",
+    "profile",
+    "psi",
+    "unit_name",
+]

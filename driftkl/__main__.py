@@ -1,0 +1,4 @@
+from driftkl.cli import main
+import sys
+
+sys.exit(main())

@@ -1,0 +1,191 @@
+"""The ``driftkl`` command line.
+
+Exit codes: 0 = no drift (or drift without ``--fail-on-drift``), 1 = drift with
+``--fail-on-drift``, 2 = usage, configuration or input error (the message names the problem and
+the fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from driftkl.report import DriftReport
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
+
+
+def _add_config_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="YAML config file (see configs/drift.yaml)")
+    p.add_argument("--dataset", help="dataset name used in reports and metric labels")
+    p.add_argument("--include", nargs="+", metavar="COLUMN", help="check only these columns")
+    p.add_argument("--exclude", nargs="+", metavar="COLUMN", help="never check these columns")
+    p.add_argument(
+        "--filter",
+        action="append",
+        nargs=3,
+        metavar=("COLUMN", "OP", "VALUE"),
+        help="row filter for partitioned Parquet, e.g. --filter dt '>=' 2026-11-01",
+    )
+
+
+def _add_compare_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--direction",
+        choices=["reference||current", "current||reference"],
+        help="KL direction: D(reference‖current) or D(current‖reference)",
+    )
+    p.add_argument("--base", help="logarithm base: 2 (bits), e (nats), 10 (hartleys)")
+    p.add_argument("--pseudo-count", type=float, help="added to every bin before normalising")
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "markdown"],
+        default="table",
+        help="stdout format (json prints the report dict)",
+    )
+    p.add_argument("--output", "-o", help="also write the JSON report to this file")
+    p.add_argument("--fail-on-drift", action="store_true", help="exit 1 when any feature drifted")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from driftkl._version import __version__  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(
+        prog="driftkl",
+        description="Data-drift checks: per-feature KL and Jensen-Shannon divergence with "
+        "explicit direction and log base.",
+    )
+    parser.add_argument("--version", action="version", version=f"driftkl {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("profile", help="fit bins on reference data and save the profile")
+    p.add_argument("data", help="reference Parquet file, folder or glob")
+    p.add_argument("-o", "--output", required=True, help="profile JSON path to write")
+    _add_config_options(p)
+    p.set_defaults(handler=_cmd_profile)
+
+    c = sub.add_parser("compare", help="compare current data with a reference or profile")
+    c.add_argument("reference", help="reference profile (.json) or Parquet file/folder/glob")
+    c.add_argument("current", help="current Parquet file, folder or glob")
+    _add_config_options(c)
+    _add_compare_options(c)
+    c.set_defaults(handler=_cmd_compare)
+
+    d = sub.add_parser("demo", help="generate sample data and run a drift check on it")
+    d.add_argument("--dir", default="sample-data", help="folder for the sample data")
+    d.add_argument("--rows", type=int, default=20_000, help="rows per generated file")
+    d.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    d.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "dataset": args.dataset,
+        "include": args.include,
+        "exclude": args.exclude,
+        "filter": [list(f) for f in args.filter] if args.filter else None,
+    }
+    for key in ("direction", "pseudo_count"):
+        out[key] = getattr(args, key, None)
+    base = getattr(args, "base", None)
+    if base is not None:
+        out["base"] = base if base.lower() == "e" else _float(base, "--base")
+    return out
+
+
+def _float(text: str, flag: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        from driftkl.errors import ConfigError  # noqa: PLC0415
+
+        raise ConfigError(f"{flag} must be a number or 'e', got {text!r}") from None
+
+
+def _print_report(report: DriftReport, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(report.to_json() + "\n")
+        return
+    from driftkl.render import render_markdown, render_table  # noqa: PLC0415
+
+    sys.stdout.write(
+        (render_markdown(report) if fmt == "markdown" else render_table(report)) + "\n"
+    )
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    import driftkl  # noqa: PLC0415
+
+    prof = driftkl.profile(args.data, config=args.config, **_overrides(args))
+    path = prof.save(args.output)
+    sys.stderr.write(
+        f"wrote profile {path} ({len(prof.features)} features, {prof.rows} rows, "
+        f"{prof.content_hash})\n"
+    )
+    return EXIT_OK
+
+
+def _load_reference(ref: str) -> Any:
+    if ref.endswith(".json"):
+        from driftkl.profile import Profile  # noqa: PLC0415
+
+        return Profile.load(ref)
+    return ref
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import driftkl  # noqa: PLC0415
+
+    report = driftkl.compare(
+        _load_reference(args.reference), args.current, config=args.config, **_overrides(args)
+    )
+    if args.output:
+        Path(args.output).write_text(report.to_json() + "\n", encoding="utf-8")
+    _print_report(report, args.format)
+    return EXIT_DRIFT if (args.fail_on_drift and report.is_drifted) else EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import driftkl  # noqa: PLC0415
+    from driftkl.demo import write_sample_data  # noqa: PLC0415
+
+    paths = write_sample_data(args.dir, rows=args.rows)
+    profile_path = Path(args.dir) / "reference.profile.json"
+    driftkl.profile(paths["reference"]).save(profile_path)
+    report = driftkl.compare(
+        driftkl.Profile.load(profile_path), paths["current"], dataset="sample_orders"
+    )
+    if args.format == "table":
+        sys.stdout.write(
+            f"sample data in {args.dir}/; reference profile {profile_path}\n"
+            f"driftkl compare {profile_path} {paths['current']}\n\n"
+        )
+    _print_report(report, args.format)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    from driftkl.errors import DriftklError  # noqa: PLC0415
+
+    try:
+        code: int = args.handler(args)
+    except DriftklError as exc:
+        sys.stderr.write(f"driftkl: error: {exc}\n")
+        return EXIT_ERROR
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
