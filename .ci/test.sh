@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine, then runs lint, types and
+# the whole test suite (unit, property, Airflow, Prometheus, Dask, simulation tests).
+# Usage: bash .ci/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+need_apt=()
+command -v prometheus >/dev/null || need_apt+=(prometheus)
+command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
+command -v prometheus-alertmanager >/dev/null || need_apt+=(prometheus-alertmanager)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== apt-get install ${need_apt[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# The Debian packages start their services on install; the tests run their own on free ports.
+for svc in prometheus prometheus-pushgateway prometheus-alertmanager prometheus-node-exporter; do
+  $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+echo "== pip install -e '.[all]' --group dev"
+.venv/bin/python -m pip install -q -U pip
+.venv/bin/python -m pip install -q -e '.[all]' --group dev
+
+echo "== ruff"
+.venv/bin/ruff check driftkl tests dags benchmarks
+.venv/bin/ruff format --check driftkl tests dags benchmarks
+echo "== mypy (strict)"
+.venv/bin/mypy
+
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+  echo "pytest collected no tests: failing" >&2
+  exit 1
+fi
+exit "$rc"
