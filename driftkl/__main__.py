@@ -1,4 +1,7 @@
-from driftkl.cli import main
+"""Run the CLI: ``python -m driftkl``."""
+
 import sys
+
+from driftkl.cli import main
 
 sys.exit(main())

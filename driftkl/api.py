@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import hashlib
 import os
 import time
@@ -30,7 +30,7 @@ ConfigLike = "str | Path | Mapping[str, Any] | DriftConfig | None"
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _fingerprint(schema: pa.Schema, columns: list[str]) -> str:

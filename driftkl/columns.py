@@ -7,7 +7,7 @@ integers), ``datetime`` (timestamps and dates, binned as seconds since the Unix 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["as_float_seconds", "as_strings", "natural_kind", "type_name"]
 
-ArrowArray = pa.Array | pa.ChunkedArray
+ArrowArray: TypeAlias = Any  # pa.Array | pa.ChunkedArray (pyarrow ships no type hints)
 
 
 def type_name(t: pa.DataType) -> str:

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from driftkl.decision import (
+    NoiseFloorConfig,
+    SignificanceConfig,
+    parse_noise_floor,
+    parse_significance,
+    parse_threshold_on,
+)
 from driftkl.divergence import DIRECTIONS, Direction, log_base
 from driftkl.errors import ConfigError
 
@@ -109,6 +117,12 @@ class DriftConfig:
         filter: row filter for (partitioned) Parquet datasets, a list of
             ``[column, op, value]`` conditions that must all hold.
         batch_size: rows per Arrow record batch when streaming Parquet.
+        significance: the p-value part of the decision rule (see :mod:`driftkl.decision`):
+            ``enabled``, ``alpha`` (0.01), ``correction`` (none | bonferroni | fdr_bh).
+        noise_floor: how the expected no-drift divergence is computed (``monte_carlo`` or
+            ``analytic``, ``draws``, ``seed``).
+        threshold_on: ``"plug_in"`` (default) compares thresholds with the reported value;
+            ``"bias_corrected"`` with the value minus its noise floor.
     """
 
     dataset: str = "default"
@@ -123,6 +137,9 @@ class DriftConfig:
     columns: Mapping[str, ColumnConfig] = field(default_factory=dict)
     filter: tuple[tuple[str, str, Any], ...] = ()
     batch_size: int = 131_072
+    significance: SignificanceConfig = field(default_factory=SignificanceConfig)
+    noise_floor: NoiseFloorConfig = field(default_factory=NoiseFloorConfig)
+    threshold_on: str = "plug_in"
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""
@@ -134,7 +151,8 @@ class DriftConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (what a profile records as the config it was built with)."""
-        return _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
 
 
 def _plain(value: Any) -> Any:
@@ -148,7 +166,7 @@ def _plain(value: Any) -> Any:
 def _unknown(keys: set[str], allowed: tuple[str, ...], where: str) -> None:
     if not keys:
         return
-    key = sorted(keys)[0]
+    key = min(keys)
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"allowed keys are {', '.join(allowed)}"
     raise ConfigError(f"unknown config key {key!r} in {where}. Hint: {hint}")
@@ -188,14 +206,14 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 def _thresholds(value: Any, where: str) -> dict[str, Threshold]:
     out: dict[str, Threshold] = {}
-    for metric, levels in _mapping(value, where).items():
+    for metric, given in _mapping(value, where).items():
         if metric not in METRICS:
             _unknown({metric}, METRICS, where)
-        if isinstance(levels, Threshold):
-            levels = {"warn": levels.warn, "drift": levels.drift}
-        elif isinstance(levels, (int, float)) and not isinstance(levels, bool):
-            levels = {"drift": levels}
-        levels = _mapping(levels, f"{where}.{metric}")
+        if isinstance(given, Threshold):
+            given = {"warn": given.warn, "drift": given.drift}  # noqa: PLW2901
+        elif isinstance(given, (int, float)) and not isinstance(given, bool):
+            given = {"drift": given}  # noqa: PLW2901
+        levels = _mapping(given, f"{where}.{metric}")
         _unknown(set(levels) - {"warn", "drift"}, ("warn", "drift"), f"{where}.{metric}")
         warn = levels.get("warn")
         drift = levels.get("drift")
@@ -242,7 +260,7 @@ def _column(name: str, value: Any) -> ColumnConfig:
         if not isinstance(edges, (list, tuple)) or len(edges) < 2:  # noqa: PLR2004
             raise ConfigError(f"{where}.edges must be a list of at least 2 numbers, got {edges!r}")
         nums = tuple(_number(e, f"{where}.edges") for e in edges)
-        if any(b <= a for a, b in zip(nums, nums[1:])):
+        if any(b <= a for a, b in itertools.pairwise(nums)):
             raise ConfigError(f"{where}.edges must be strictly increasing, got {list(nums)}")
         raw["edges"] = nums
     if raw.get("thresholds") is not None:
@@ -363,4 +381,10 @@ def load_config(
         out["filter"] = _filter(raw["filter"] or [])
     if "batch_size" in raw:
         out["batch_size"] = _integer(raw["batch_size"], "batch_size", minimum=1)
+    if "significance" in raw:
+        out["significance"] = parse_significance(raw["significance"])
+    if "noise_floor" in raw:
+        out["noise_floor"] = parse_noise_floor(raw["noise_floor"])
+    if "threshold_on" in raw:
+        out["threshold_on"] = parse_threshold_on(raw["threshold_on"])
     return DriftConfig(**out)

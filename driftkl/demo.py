@@ -38,10 +38,10 @@ def make_sample_frame(rows: int, *, drift: bool, seed: int) -> pd.DataFrame:
         country_p = np.array([0.15, 0.20, 0.30, 0.10, 0.05, 0.07, 0.05, 0.03, 0.05])
         countries = np.append(_COUNTRIES, "BR")
     age = rng.normal(41, 12, rows).round()
-    age[rng.random(rows) < 0.02] = np.nan
+    age[rng.random(rows) < 0.02] = np.nan  # noqa: PLR2004 - 2 % missing
     start = pd.Timestamp("2026-11-02" if drift else "2026-11-01", tz="UTC")
     seconds = rng.uniform(0, 86_400, rows).astype("int64")
-    return pd.DataFrame(
+    frame: pd.DataFrame = pd.DataFrame(
         {
             "amount": rng.lognormal(3.0 + (0.35 if drift else 0.0), 0.6, rows),
             "age": age,
@@ -49,9 +49,10 @@ def make_sample_frame(rows: int, *, drift: bool, seed: int) -> pd.DataFrame:
             "channel": rng.choice(_CHANNELS, rows, p=[0.5, 0.35, 0.15]),
             "items": rng.poisson(2.0, rows).clip(0, 9).astype("int64"),
             "created_at": start + pd.to_timedelta(seconds, unit="s"),
-            "is_returning": rng.random(rows) < 0.4,
+            "is_returning": rng.random(rows) < 0.4,  # noqa: PLR2004
         }
     )
+    return frame
 
 
 def write_sample_data(folder: str | Path, *, rows: int = 20_000, seed: int = 7) -> dict[str, Path]:

@@ -48,7 +48,7 @@ def log_base(base: float | None) -> float:
     if base is None:
         return 1.0
     if isinstance(base, bool) or not isinstance(base, (int, float)):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - scipy raises ValueError for any invalid base
             f"base must be a number (e.g. 2, 10) or None for natural log, got {base!r}"
         )
     b = float(base)

@@ -8,7 +8,7 @@ by partition (``driftkl.profile(part, bins=first_profile)`` then :meth:`Profile.
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import hashlib
 import json
 import os
@@ -218,7 +218,7 @@ class Profile:
                 f"{list(other.names)}"
             )
         merged = []
-        for a, b in zip(self.features, other.features):
+        for a, b in zip(self.features, other.features, strict=True):
             if a.bins != b.bins or a.kind != b.kind:
                 raise ProfileError(
                     f"cannot merge feature {a.name!r}: its bins differ between the profiles. "
@@ -231,6 +231,6 @@ class Profile:
             self,
             features=tuple(merged),
             rows=self.rows + other.rows,
-            created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             source={**self.source, "merged_from": [self.content_hash, other.content_hash]},
         )

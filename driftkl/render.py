@@ -11,10 +11,13 @@ if TYPE_CHECKING:
 __all__ = ["render_markdown", "render_table"]
 
 
+_SMALL = 1e-4
+
+
 def _fmt(value: float) -> str:
     if math.isinf(value):
         return "inf"
-    return f"{value:.4g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.2e}"
+    return f"{value:.4g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
 
 
 def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
@@ -33,8 +36,8 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
     for f in report.features:
         row = [f.name, f.kind, f.status.upper() if f.status != "ok" else "ok"]
         for name in metric_names:
-            m = f.metrics.get(name)
-            row.append("" if m is None else _fmt(m.value))
+            value = f.metrics.get(name)
+            row.append("" if value is None else _fmt(value.value))
         row += [
             f"{f.n_reference}/{f.n_current}",
             f"{f.out_of_range_share:.1%}",
@@ -66,7 +69,7 @@ def render_table(report: DriftReport) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(
             c.rjust(w) if i in numeric else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths))
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     out = [line(header), line(["-" * w for w in widths])]

@@ -323,7 +323,8 @@ class DriftReport:
             row["unseen_share"] = f.unseen_share
             row["missing_share"] = f.missing_share
             rows.append(row)
-        return pd.DataFrame(rows).set_index("feature")
+        frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
+        return frame
 
     def __repr__(self) -> str:
         """A short readable summary."""

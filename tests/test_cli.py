@@ -28,8 +28,21 @@ def test_worked_example_through_cli_json(classic_files, tmp_path, capsys):
     assert main(["profile", str(ref), "-o", str(prof)]) == 0
     assert driftkl.Profile.load(prof).names == ("x",)
     capsys.readouterr()
-    code = main(["compare", str(prof), str(cur), "--format", "json", "--pseudo-count", "0",
-                 "--direction", "reference||current", "--base", "2"])
+    code = main(
+        [
+            "compare",
+            str(prof),
+            str(cur),
+            "--format",
+            "json",
+            "--pseudo-count",
+            "0",
+            "--direction",
+            "reference||current",
+            "--base",
+            "2",
+        ]
+    )
     assert code == 0
     d = json.loads(capsys.readouterr().out)
     kl = d["features"][0]["metrics"]["kl_divergence"]
@@ -37,11 +50,25 @@ def test_worked_example_through_cli_json(classic_files, tmp_path, capsys):
     assert (kl["unit"], kl["direction"]) == ("bits", "reference||current")
     js = d["features"][0]["metrics"]["js_divergence"]
     assert js["value"] == pytest.approx(0.098045, abs=1e-6)
-    code = main(["compare", str(ref), str(cur), "--format", "json", "--pseudo-count", "0",
-                 "--direction", "current||reference", "--base", "e"])
+    code = main(
+        [
+            "compare",
+            str(ref),
+            str(cur),
+            "--format",
+            "json",
+            "--pseudo-count",
+            "0",
+            "--direction",
+            "current||reference",
+            "--base",
+            "e",
+        ]
+    )
     d = json.loads(capsys.readouterr().out)
-    assert d["features"][0]["metrics"]["kl_divergence"]["value"] == pytest.approx(0.250201,
-                                                                                  abs=1e-6)
+    assert d["features"][0]["metrics"]["kl_divergence"]["value"] == pytest.approx(
+        0.250201, abs=1e-6
+    )
 
 
 def test_exit_codes(classic_files, capsys):
@@ -56,7 +83,7 @@ def test_exit_codes(classic_files, capsys):
     assert err.startswith("driftkl: error:") and "missing.parquet" in err
 
 
-def test_usage_error_exits_2(capsys):
+def test_usage_error_exits_2():
     """argparse usage errors exit with code 2."""
     with pytest.raises(SystemExit) as exc:
         main(["compare"])
@@ -91,15 +118,22 @@ def test_demo_command_in_subprocess(tmp_path):
     """`driftkl demo` (the README's first command) generates data and prints the table."""
     proc = subprocess.run(
         [sys.executable, "-m", "driftkl", "demo", "--dir", str(tmp_path / "s"), "--rows", "3000"],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert "amount" in proc.stdout and "DRIFT" in proc.stdout
     assert (tmp_path / "s" / "reference.profile.json").exists()
-    report = driftkl.compare(driftkl.Profile.load(tmp_path / "s" / "reference.profile.json"),
-                             tmp_path / "s" / "current_nodrift.parquet")
+    report = driftkl.compare(
+        driftkl.Profile.load(tmp_path / "s" / "reference.profile.json"),
+        tmp_path / "s" / "current_nodrift.parquet",
+    )
     assert report.status == "ok"
-    drifted = driftkl.compare(driftkl.Profile.load(tmp_path / "s" / "reference.profile.json"),
-                              tmp_path / "s" / "current.parquet")
+    drifted = driftkl.compare(
+        driftkl.Profile.load(tmp_path / "s" / "reference.profile.json"),
+        tmp_path / "s" / "current.parquet",
+    )
     assert set(drifted.drifted_features) == {"amount", "country", "created_at"}
     assert pd.read_parquet(tmp_path / "s" / "current.parquet").shape == (3000, 7)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -18,10 +19,22 @@ import driftkl
 def test_worked_example_through_compare(classic):
     """compare() on a categorical column reproduces the published values in both directions."""
     ref, cur = classic
-    rc = driftkl.compare(ref, cur, pseudo_count=0, base=2, direction="reference||current",
-                         metrics=["kl_divergence", "js_divergence"])
-    cr = driftkl.compare(ref, cur, pseudo_count=0, base="e", direction="current||reference",
-                         metrics=["kl_divergence", "js_divergence"])
+    rc = driftkl.compare(
+        ref,
+        cur,
+        pseudo_count=0,
+        base=2,
+        direction="reference||current",
+        metrics=["kl_divergence", "js_divergence"],
+    )
+    cr = driftkl.compare(
+        ref,
+        cur,
+        pseudo_count=0,
+        base="e",
+        direction="current||reference",
+        metrics=["kl_divergence", "js_divergence"],
+    )
     kl_rc = rc["x"].metrics["kl_divergence"]
     assert kl_rc.value == pytest.approx(0.471229, abs=1e-6)
     assert (kl_rc.unit, kl_rc.direction) == ("bits", "reference||current")
@@ -44,8 +57,14 @@ def _numeric_frames(n=5000, shift=0.0, seed=0):
 def test_scipy_cross_check_on_report_counts():
     """The report's values equal scipy's on the report's own (smoothed) counts."""
     ref, cur = _numeric_frames(shift=0.4)
-    report = driftkl.compare(ref, cur, metrics=["kl_divergence", "js_distance"],
-                             direction="reference||current", base=2, pseudo_count=0.5)
+    report = driftkl.compare(
+        ref,
+        cur,
+        metrics=["kl_divergence", "js_distance"],
+        direction="reference||current",
+        base=2,
+        pseudo_count=0.5,
+    )
     for f in report.features:
         r = np.array(f.reference_counts, dtype=float)
         c = np.array(f.current_counts, dtype=float)
@@ -58,8 +77,12 @@ def test_scipy_cross_check_on_report_counts():
 def test_aligned_bins_and_shares():
     """Current values outside the reference range and unseen categories land in their bins."""
     ref = pd.DataFrame({"a": np.arange(100.0), "c": ["x", "y"] * 50})
-    cur = pd.DataFrame({"a": [-5.0, 50.0, 200.0, np.inf, -np.inf, np.nan, 99.0, 0.0],
-                        "c": ["x", "z", None, "y", "x", "x", "w", "y"]})
+    cur = pd.DataFrame(
+        {
+            "a": [-5.0, 50.0, 200.0, np.inf, -np.inf, np.nan, 99.0, 0.0],
+            "c": ["x", "z", None, "y", "x", "x", "w", "y"],
+        }
+    )
     report = driftkl.compare(ref, cur)
     a = report["a"]
     assert a.labels[0].startswith("< ") and a.labels[-2].startswith("> ")
@@ -119,10 +142,12 @@ def test_hive_partitioned_dataset_with_filter(tmp_path):
         part.mkdir(parents=True)
         pq.write_table(pa.table({"v": rng.normal(shift, size=1000)}), part / "0.parquet")
     ref = pd.DataFrame({"v": rng.normal(size=1000)})
-    only_26 = driftkl.compare(ref, tmp_path / "data", include=["v"],
-                              filter=[["dt", "==", "2026-11-26"]])
-    only_27 = driftkl.compare(ref, tmp_path / "data", include=["v"],
-                              filter=[["dt", "==", "2026-11-27"]])
+    only_26 = driftkl.compare(
+        ref, tmp_path / "data", include=["v"], filter=[["dt", "==", "2026-11-26"]]
+    )
+    only_27 = driftkl.compare(
+        ref, tmp_path / "data", include=["v"], filter=[["dt", "==", "2026-11-27"]]
+    )
     assert only_26.current["rows"] == 1000
     assert only_26["v"].status == "ok"
     assert only_27["v"].status == "drift"
@@ -131,12 +156,21 @@ def test_hive_partitioned_dataset_with_filter(tmp_path):
 def test_include_exclude_and_column_overrides():
     """include/exclude select features; per-column kind, edges and thresholds apply."""
     rng = np.random.default_rng(0)
-    ref = pd.DataFrame({"a": rng.normal(size=500), "n": rng.integers(0, 100, 500),
-                        "s": rng.choice(["u", "v"], 500)})
+    ref = pd.DataFrame(
+        {
+            "a": rng.normal(size=500),
+            "n": rng.integers(0, 100, 500),
+            "s": rng.choice(["u", "v"], 500),
+        }
+    )
     report = driftkl.compare(
-        ref, ref, exclude=["s"],
-        columns={"n": {"kind": "categorical", "top_k": 5},
-                 "a": {"edges": [-1, 0, 1], "thresholds": {"js_divergence": 0.5}}},
+        ref,
+        ref,
+        exclude=["s"],
+        columns={
+            "n": {"kind": "categorical", "top_k": 5},
+            "a": {"edges": [-1, 0, 1], "thresholds": {"js_divergence": 0.5}},
+        },
     )
     assert [f.name for f in report.features] == ["a", "n"]
     assert report["n"].kind == "categorical"
@@ -159,10 +193,12 @@ def test_integer_low_cardinality_is_categorical_high_is_numeric():
 
 def test_datetime_and_bool_columns():
     """Datetimes bin as time with ISO labels; booleans are categorical."""
-    ref = pd.DataFrame({"t": pd.date_range("2026-01-01", periods=100, freq="h", tz="UTC"),
-                        "b": [True, False] * 50})
-    cur = pd.DataFrame({"t": pd.date_range("2026-01-03", periods=100, freq="h", tz="UTC"),
-                        "b": [True] * 100})
+    ref = pd.DataFrame(
+        {"t": pd.date_range("2026-01-01", periods=100, freq="h", tz="UTC"), "b": [True, False] * 50}
+    )
+    cur = pd.DataFrame(
+        {"t": pd.date_range("2026-01-03", periods=100, freq="h", tz="UTC"), "b": [True] * 100}
+    )
     report = driftkl.compare(ref, cur)
     assert report["t"].kind == "datetime"
     assert report["t"].labels[0] == "< 2026-01-01T00:00:00Z"
@@ -199,8 +235,6 @@ def test_tied_quantiles_merge():
 
 def test_report_dict_is_strict_json_and_round_trips(classic):
     """to_dict() is strict JSON (inf as "inf") and from_dict() rebuilds the same report."""
-    import json
-
     ref, cur = classic
     cur = pd.DataFrame({"x": ["1", "4", "4"]})
     report = driftkl.compare(ref, cur, pseudo_count=0)
@@ -230,6 +264,5 @@ def test_threshold_on_inf_is_drift(classic):
     """An infinite KL over a configured threshold is drift, not hidden."""
     ref, _ = classic
     cur = pd.DataFrame({"x": ["9"] * 5})
-    report = driftkl.compare(ref, cur, pseudo_count=0,
-                             thresholds={"kl_divergence": {"drift": 1.0}})
+    report = driftkl.compare(ref, cur, pseudo_count=0, thresholds={"kl_divergence": {"drift": 1.0}})
     assert report["x"].status == "drift"

@@ -74,7 +74,7 @@ def test_unknown_key_in_yaml_file_names_file(tmp_path):
 
 def test_config_errors_are_value_errors():
     """ConfigError is catchable as ValueError and DriftklError."""
-    with pytest.raises(ValueError):  # noqa: PT011
+    with pytest.raises(ValueError):
         load_config({"nope": 1})
     assert issubclass(ConfigError, driftkl.DriftklError)
 

@@ -46,9 +46,7 @@ def test_matches_scipy(base):
         p = rng.integers(1, 100, 8)
         q = rng.integers(1, 100, 8)
         assert driftkl.kl_divergence(p, q, base=base) == pytest.approx(entropy(p, q, base=base))
-        assert driftkl.js_distance(p, q, base=base) == pytest.approx(
-            jensenshannon(p, q, base=base)
-        )
+        assert driftkl.js_distance(p, q, base=base) == pytest.approx(jensenshannon(p, q, base=base))
 
 
 def test_zero_bin_gives_inf_not_clipped():

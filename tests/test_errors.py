@@ -149,8 +149,7 @@ def test_filter_on_unknown_column(tmp_path):
     """A row filter naming an absent column is named."""
     REF.to_parquet(tmp_path / "r.parquet")
     with pytest.raises(InputError, match=r"filter names column\(s\) \['dt'\]"):
-        driftkl.compare(tmp_path / "r.parquet", tmp_path / "r.parquet",
-                        filter=[["dt", "==", "x"]])
+        driftkl.compare(tmp_path / "r.parquet", tmp_path / "r.parquet", filter=[["dt", "==", "x"]])
 
 
 def test_missing_extra_error_names_pip_line():

@@ -15,11 +15,13 @@ from driftkl.profile import PROFILE_FORMAT_VERSION
 @pytest.fixture
 def frame():
     rng = np.random.default_rng(0)
-    return pd.DataFrame({
-        "a": rng.normal(size=3000),
-        "c": rng.choice(["x", "y", "z"], 3000),
-        "t": pd.date_range("2026-01-01", periods=3000, freq="min"),
-    })
+    return pd.DataFrame(
+        {
+            "a": rng.normal(size=3000),
+            "c": rng.choice(["x", "y", "z"], 3000),
+            "t": pd.date_range("2026-01-01", periods=3000, freq="min"),
+        }
+    )
 
 
 def test_save_load_round_trip_gives_identical_report(tmp_path, frame):
@@ -83,7 +85,7 @@ def test_truncated_profile_is_rejected(tmp_path, frame):
 def test_merge_of_partitions_equals_whole(frame):
     """Counting partitions with the same bins and merging equals counting the whole."""
     first = driftkl.profile(frame.iloc[:1000])
-    parts = [driftkl.profile(frame.iloc[i:i + 1000], bins=first) for i in (1000, 2000)]
+    parts = [driftkl.profile(frame.iloc[i : i + 1000], bins=first) for i in (1000, 2000)]
     merged = first.merge(parts[0]).merge(parts[1])
     whole = driftkl.profile(frame, bins=first)
     assert merged.rows == whole.rows == 3000

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import driftkl
 
+
 @st.composite
 def count_pair(draw):
     n = draw(st.integers(min_value=2, max_value=12))
@@ -45,26 +46,41 @@ def test_base_conversion_consistent(pq, base):
     """A value in base b equals the nats value divided by ln b."""
     p, q = pq
     nats = driftkl.kl_divergence(p, q, pseudo_count=0.5)
-    assert math.isclose(driftkl.kl_divergence(p, q, base=base, pseudo_count=0.5),
-                        nats / math.log(base), rel_tol=1e-12, abs_tol=1e-15)
+    assert math.isclose(
+        driftkl.kl_divergence(p, q, base=base, pseudo_count=0.5),
+        nats / math.log(base),
+        rel_tol=1e-12,
+        abs_tol=1e-15,
+    )
 
 
 @given(count_pair(), st.integers(min_value=2, max_value=1000))
 def test_invariant_to_rescaling_counts(pq, factor):
     """Multiplying all counts by a constant leaves the divergences unchanged."""
     p, q = pq
-    assert math.isclose(driftkl.kl_divergence(p, q + 1), driftkl.kl_divergence(p * factor,
-                        (q + 1) * factor), rel_tol=1e-9, abs_tol=1e-12)
-    assert math.isclose(driftkl.js_divergence(p, q), driftkl.js_divergence(p * factor,
-                        q * factor), rel_tol=1e-9, abs_tol=1e-12)
+    assert math.isclose(
+        driftkl.kl_divergence(p, q + 1),
+        driftkl.kl_divergence(p * factor, (q + 1) * factor),
+        rel_tol=1e-9,
+        abs_tol=1e-12,
+    )
+    assert math.isclose(
+        driftkl.js_divergence(p, q),
+        driftkl.js_divergence(p * factor, q * factor),
+        rel_tol=1e-9,
+        abs_tol=1e-12,
+    )
 
 
-frames = st.integers(min_value=0, max_value=2**32 - 1).map(
-    lambda seed: np.random.default_rng(seed)
-).map(lambda rng: pd.DataFrame({
-    "x": np.where(rng.random(200) < 0.1, np.nan, rng.normal(size=200).round(1)),
-    "c": rng.choice(["a", "b", "c", "d"], 200),
-}))
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+frames = seeds.map(np.random.default_rng).map(
+    lambda rng: pd.DataFrame(
+        {
+            "x": np.where(rng.random(200) < 0.1, np.nan, rng.normal(size=200).round(1)),
+            "c": rng.choice(["a", "b", "c", "d"], 200),
+        }
+    )
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,8 +89,10 @@ def test_profile_save_load_gives_identical_report(tmp_path_factory, ref, cur):
     """profile → save → load → compare equals compare on the in-memory profile."""
     prof = driftkl.profile(ref)
     path = prof.save(tmp_path_factory.mktemp("p") / "p.json")
-    assert driftkl.compare(driftkl.Profile.load(path), cur).features == driftkl.compare(
-        prof, cur).features
+    assert (
+        driftkl.compare(driftkl.Profile.load(path), cur).features
+        == driftkl.compare(prof, cur).features
+    )
 
 
 @settings(max_examples=25, deadline=None)

@@ -35,10 +35,12 @@ def test_logits_match_independent_formula(direction):
 def test_direction_changes_value():
     """The two directions differ on asymmetric data, so the name matters."""
     ref, cur = [[0.4, 0.4, 0.2]], [[0.5, 0.1, 0.4]]
-    rc = driftkl.kl_divergence_rows(ref, cur, direction="reference||current",
-                                    inputs="probabilities")
-    cr = driftkl.kl_divergence_rows(ref, cur, direction="current||reference",
-                                    inputs="probabilities")
+    rc = driftkl.kl_divergence_rows(
+        ref, cur, direction="reference||current", inputs="probabilities"
+    )
+    cr = driftkl.kl_divergence_rows(
+        ref, cur, direction="current||reference", inputs="probabilities"
+    )
     assert rc == pytest.approx(0.326631, abs=1e-6)
     assert cr == pytest.approx(0.250201, abs=1e-6)
 
@@ -49,8 +51,13 @@ def test_torch_convention_documented_equivalence():
     q = np.array([[0.5, 0.1, 0.4]])
     # torch: sum(target * (log target - input)) with input = log q  -> D(p‖q)
     torch_style = float(np.sum(p * (np.log(p) - np.log(q))))
-    ours = driftkl.kl_divergence_rows(np.log(p), np.log(q), direction="reference||current",
-                                      inputs="log_probabilities", reduction="sum")
+    ours = driftkl.kl_divergence_rows(
+        np.log(p),
+        np.log(q),
+        direction="reference||current",
+        inputs="log_probabilities",
+        reduction="sum",
+    )
     assert ours == pytest.approx(torch_style)
 
 
@@ -58,10 +65,10 @@ def test_keras_clipping_differs_from_exact():
     """Keras clips to [1e-7, 1]: a zero gives a large finite value where exact KL is inf."""
     p = np.array([[0.5, 0.5]])
     q = np.array([[1.0, 0.0]])
-    keras_style = float(np.sum(np.clip(p, 1e-7, 1) * np.log(np.clip(p, 1e-7, 1) /
-                                                            np.clip(q, 1e-7, 1))))
-    exact = driftkl.kl_divergence_rows(p, q, direction="reference||current",
-                                       inputs="probabilities")
+    keras_style = float(
+        np.sum(np.clip(p, 1e-7, 1) * np.log(np.clip(p, 1e-7, 1) / np.clip(q, 1e-7, 1)))
+    )
+    exact = driftkl.kl_divergence_rows(p, q, direction="reference||current", inputs="probabilities")
     assert math.isfinite(keras_style)
     assert math.isinf(exact)
 
@@ -78,5 +85,4 @@ def test_base_and_validation():
     with pytest.raises(ValueError, match="direction"):
         driftkl.kl_divergence_rows(a, b, direction="p||q")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="reduction"):
-        driftkl.kl_divergence_rows(a, b, direction="reference||current",
-                                   reduction="batchmean")  # type: ignore[arg-type]
+        driftkl.kl_divergence_rows(a, b, direction="reference||current", reduction="batchmean")  # type: ignore[arg-type]
