@@ -1,0 +1,46 @@
+"""Daily drift check that fails the run on drift (``on_drift="fail"``).
+
+Checks the day's partition ``orders/dt={{ ds }}/`` against the weekly reference profile.
+Paths come from the Airflow Variable ``driftkl_data_dir`` (or ``AIRFLOW_VAR_DRIFTKL_DATA_DIR``,
+or ``$DRIFTKL_DATA_DIR``). Trigger with ``{"sample_drift": true}`` to see a drifted day fail.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, task
+
+from driftkl.integrations.airflow import DriftCheckOperator
+from driftkl.integrations.airflow.examples import data_dir_template
+
+DATA_DIR = data_dir_template()
+
+
+@dag(
+    dag_id="driftkl_daily_check",
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
+    catchup=False,
+    params={"sample_drift": Param(default=False, type="boolean")},
+    tags=["driftkl", "example"],
+)
+def driftkl_daily_check() -> None:
+    @task
+    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+        """Example only: write the day's sample partition (your data comes from upstream)."""
+        from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
+
+        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+
+    check = DriftCheckOperator(
+        task_id="check_orders_drift",
+        reference=DATA_DIR + "/profiles/orders.profile.json",
+        current=DATA_DIR + "/orders/dt={{ ds }}/",
+        dataset="orders",
+        output_path=DATA_DIR + "/reports/orders/{{ ds }}.json",
+        on_drift="fail",
+    )
+    make_sample_data(DATA_DIR) >> check
+
+
+driftkl_daily_check()

@@ -1,0 +1,1 @@
+"""driftkl operators: the drift check and the reference-profile build."""

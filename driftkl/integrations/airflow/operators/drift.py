@@ -1,0 +1,214 @@
+"""``DriftCheckOperator``: compare current data with a reference profile as an Airflow task."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from driftkl.errors import ConfigError, DriftklError, MissingExtraError
+from driftkl.integrations.airflow._io import resolve_reference, write_text
+from driftkl.integrations.airflow._metadata import asset_metadata
+from driftkl.integrations.airflow.version_compat import (
+    AirflowFailException,
+    AirflowSkipException,
+    Asset,
+    BaseOperator,
+    get_connection,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from driftkl.report import DriftReport
+
+__all__ = ["ON_DRIFT", "DriftCheckOperator"]
+
+OnDrift = Literal["fail", "skip", "warn"]
+ON_DRIFT: tuple[str, ...] = ("fail", "skip", "warn")
+
+
+class DriftCheckOperator(BaseOperator):
+    """Compare current data with a reference and fail, skip or warn on drift.
+
+    ``execute`` calls :func:`driftkl.compare` once and returns the report dict
+    (:meth:`driftkl.DriftReport.to_dict`, per-bin counts dropped unless ``xcom_bins=True``), so
+    downstream tasks (a ``@task.branch``, a notifier) read ``summary.status``,
+    ``summary.drifted_features`` and every feature's metric values from XCom.
+
+    What happens on drift (report ``summary.status == "drift"``) is set by ``on_drift``:
+
+    * ``"fail"``: the task fails without retrying (``AirflowFailException``);
+    * ``"skip"``: the task and, by the default trigger rule, its downstream tasks are skipped;
+    * ``"warn"``: a warning is logged and the task succeeds (route with a branch task).
+
+    With ``"fail"`` and ``"skip"`` the report is still pushed to XCom (key ``return_value``)
+    before the task ends, and the report file and metrics are still written, so a notifier with
+    ``trigger_rule="all_done"`` can read it.
+
+    Input problems (a missing file, an unknown column, a bad config) fail the task with the
+    core's message, which names the file or column and the fix. A configuration error fails
+    without retry; a data error keeps the task's retries (data may land late).
+
+    When the task has Asset ``outlets``, each Asset event carries drift metadata in its
+    ``extra`` (status, drifted features, max divergence per metric; see
+    :func:`driftkl.integrations.airflow._metadata.asset_metadata`).
+
+    Args:
+        reference: reference profile (``*.json`` written by ``driftkl profile`` or
+            :class:`ProfileBuildOperator`), Parquet file/folder/glob, ``Profile`` or DataFrame.
+            Templated.
+        current: current Parquet file/folder/glob or DataFrame. Templated
+            (e.g. ``"/data/orders/dt={{ ds }}/"``).
+        config: YAML config path, mapping or ``None`` for defaults. Templated.
+        config_overrides: config keys replacing the file's values (e.g. ``{"base": 2}``).
+            Templated.
+        dataset: dataset name for reports and metric labels (overrides the config's). Templated.
+        on_drift: ``"fail"`` (default), ``"skip"`` or ``"warn"``.
+        output_path: also write the full JSON report (with bins) here: a local path or an
+            object-store URL. Templated.
+        xcom_bins: keep per-bin labels and counts in the XCom value (default ``False`` keeps
+            XCom small: one entry per feature with its metric values and status).
+        emit_asset_metadata: attach drift metadata to the events of Asset outlets.
+        prometheus_conn_id: an Airflow connection holding the Pushgateway URL (for instance
+            ``AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091'``); the report's
+            metrics are pushed through :mod:`driftkl.integrations.prometheus` (needs
+            ``driftkl[prometheus]``).
+        prometheus_job: Pushgateway job name (stable, never a date or run id).
+        **kwargs: passed to ``BaseOperator`` (``task_id``, ``outlets``, ``retries`` ...).
+    """
+
+    template_fields: Sequence[str] = (
+        "reference",
+        "current",
+        "config",
+        "config_overrides",
+        "dataset",
+        "output_path",
+    )
+    template_fields_renderers: ClassVar[dict[str, str]] = {
+        "config": "yaml",
+        "config_overrides": "json",
+    }
+    ui_color = "#f6d6c8"
+
+    def __init__(
+        self,
+        *,
+        reference: Any,
+        current: Any,
+        config: str | Mapping[str, Any] | None = None,
+        config_overrides: Mapping[str, Any] | None = None,
+        dataset: str | None = None,
+        on_drift: OnDrift = "fail",
+        output_path: str | None = None,
+        xcom_bins: bool = False,
+        emit_asset_metadata: bool = True,
+        prometheus_conn_id: str | None = None,
+        prometheus_job: str = "driftkl",
+        **kwargs: Any,
+    ) -> None:
+        """Store the arguments; all work happens in :meth:`execute`."""
+        super().__init__(**kwargs)
+        if on_drift not in ON_DRIFT:
+            raise ValueError(f"on_drift must be one of {ON_DRIFT}, got {on_drift!r}")
+        self.reference = reference
+        self.current = current
+        self.config = config
+        self.config_overrides = config_overrides
+        self.dataset = dataset
+        self.on_drift = on_drift
+        self.output_path = output_path
+        self.xcom_bins = xcom_bins
+        self.emit_asset_metadata = emit_asset_metadata
+        self.prometheus_conn_id = prometheus_conn_id
+        self.prometheus_job = prometheus_job
+
+    def _compare(self) -> DriftReport:
+        import driftkl  # noqa: PLC0415
+
+        overrides = dict(self.config_overrides or {})
+        if self.dataset:
+            overrides["dataset"] = self.dataset
+        try:
+            return driftkl.compare(
+                resolve_reference(self.reference), self.current, config=self.config, **overrides
+            )
+        except ConfigError as exc:
+            self.log.error("driftkl configuration error: %s", exc)  # noqa: TRY400
+            raise AirflowFailException(f"driftkl configuration error: {exc}") from exc
+        except DriftklError as exc:
+            self.log.error("driftkl input error: %s", exc)  # noqa: TRY400
+            raise
+
+    def _push_metrics(self, report: DriftReport) -> None:
+        try:
+            from driftkl.integrations.prometheus import push_report  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
+        except ImportError as exc:
+            raise MissingExtraError(
+                "prometheus", "DriftCheckOperator(prometheus_conn_id=...)", module=exc.name
+            ) from exc
+        conn = get_connection(str(self.prometheus_conn_id))
+        gateway = pushgateway_url(conn)
+        push_report(
+            report,
+            gateway,
+            job=self.prometheus_job,
+            grouping_key={"dag_id": self.dag_id, "task_id": self.task_id},
+        )
+        self.log.info("pushed drift metrics to %s (job %s)", gateway, self.prometheus_job)
+
+    def _emit_asset_events(self, context: Any, extra: dict[str, Any]) -> None:
+        for outlet in self.outlets or ():
+            if isinstance(outlet, Asset):
+                context["outlet_events"][outlet].extra.update(extra)
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        """Run the comparison once and decide the task's outcome from ``on_drift``."""
+        report = self._compare()
+        summary = report.summary()
+        written = None
+        if self.output_path:
+            written = write_text(self.output_path, report.to_json() + "\n")
+            self.log.info("wrote drift report to %s", written)
+        if self.prometheus_conn_id:
+            self._push_metrics(report)
+        result = report.to_dict(bins=self.xcom_bins)
+        self.log.info(
+            "drift check on %s: status=%s, %d/%d features drifted %s",
+            report.dataset,
+            summary["status"],
+            summary["features_drifted"],
+            summary["features_checked"],
+            summary["drifted_features"],
+        )
+        if self.emit_asset_metadata:
+            self._emit_asset_events(context, asset_metadata(result, report_path=written))
+        if not report.is_drifted:
+            return result
+        message = (
+            f"drift in {report.dataset}: {', '.join(report.drifted_features)} "
+            f"({summary['features_drifted']}/{summary['features_checked']} features)"
+        )
+        if self.on_drift == "warn":
+            self.log.warning("%s; on_drift='warn': the task succeeds", message)
+            return result
+        context["ti"].xcom_push(key="return_value", value=result)
+        if self.on_drift == "skip":
+            raise AirflowSkipException(f"{message}; on_drift='skip'")
+        raise AirflowFailException(f"{message}; on_drift='fail'")
+
+
+def pushgateway_url(conn: Any) -> str:
+    """The Pushgateway URL held by an Airflow connection.
+
+    ``AIRFLOW_CONN_X='http://host:9091'`` gives ``conn_type="http"``, host and port; a host
+    that already carries a scheme is used as is.
+    """
+    host = str(conn.host or "")
+    if "://" in host:
+        base = host
+    else:
+        scheme = "https" if (conn.conn_type or "").lower() == "https" else "http"
+        base = f"{scheme}://{host}"
+    if conn.port:
+        base = f"{base.rstrip('/')}:{conn.port}"
+    return base.rstrip("/")

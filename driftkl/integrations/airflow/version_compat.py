@@ -1,0 +1,69 @@
+"""Every import that differs between Airflow versions, in one place.
+
+driftkl supports and tests Airflow >= 3.0 (tested on 3.3.x), where DAG authors import from
+``airflow.sdk``. The Airflow 2.x fallbacks below keep the modules importable on 2.x (2.10:
+``BaseOperator`` from ``airflow.models``, ``Dataset`` instead of ``Asset``), but 2.x is not
+tested.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow import __version__ as AIRFLOW_VERSION  # noqa: N812 - a constant
+
+__all__ = [
+    "AIRFLOW_VERSION",
+    "AIRFLOW_V_3_0_PLUS",
+    "AirflowFailException",
+    "AirflowSkipException",
+    "Asset",
+    "BaseHook",
+    "BaseOperator",
+    "get_connection",
+    "object_storage_path",
+]
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    parts: list[int] = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+AIRFLOW_V_3_0_PLUS: bool = _version_tuple(AIRFLOW_VERSION) >= (3, 0, 0)
+
+if AIRFLOW_V_3_0_PLUS:
+    from airflow.sdk import Asset, BaseHook, BaseOperator
+else:  # pragma: no cover - Airflow 2.x is not tested
+    from airflow.datasets import Dataset as Asset  # type: ignore[no-redef, unused-ignore]
+    from airflow.hooks.base import (  # type: ignore[no-redef, attr-defined, unused-ignore]
+        BaseHook,
+    )
+    from airflow.models import BaseOperator  # type: ignore[no-redef, unused-ignore]
+
+try:  # Airflow >= 3.1: the exceptions live in the task SDK; airflow.exceptions warns.
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+except ImportError:  # pragma: no cover - Airflow 2.x / 3.0
+    from airflow.exceptions import (  # type: ignore[no-redef]
+        AirflowFailException,
+        AirflowSkipException,
+    )
+
+
+def get_connection(conn_id: str) -> Any:
+    """Look up an Airflow connection (environment ``AIRFLOW_CONN_*``, secrets backend, DB)."""
+    return BaseHook.get_connection(conn_id)
+
+
+def object_storage_path(url: str) -> Any:
+    """An ``ObjectStoragePath`` for ``url`` (``s3://``, ``gs://``, ``file://`` ...)."""
+    if not AIRFLOW_V_3_0_PLUS:  # pragma: no cover - Airflow 2.x
+        from airflow.io.path import ObjectStoragePath as LegacyPath  # noqa: PLC0415
+
+        return LegacyPath(url)  # noqa: AIR311 - the Airflow 2.x location
+    from airflow.sdk import ObjectStoragePath  # noqa: PLC0415
+
+    return ObjectStoragePath(url)
