@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from driftkl._version import __version__
 from driftkl.columns import natural_kind, type_name
 from driftkl.config import DriftConfig, load_config
+from driftkl.decision import decide
 from driftkl.errors import ColumnNotFoundError, SchemaMismatchError
 from driftkl.evaluate import evaluate_feature
 from driftkl.fit import count_source, fit_source, select_columns
@@ -201,7 +203,7 @@ def compare(
     source = _open(current, "current", cfg)
     _check_compatible(prof, source, columns)
     counts, rows = count_source(source, {c: prof.feature(c).bins for c in columns})
-    results = tuple(evaluate_feature(prof.feature(c), counts[c], cfg) for c in columns)
+    results = decide([evaluate_feature(prof.feature(c), counts[c], cfg) for c in columns], cfg)
     from driftkl.divergence import unit_name  # noqa: PLC0415
 
     return DriftReport(
@@ -213,6 +215,9 @@ def compare(
             "unit": unit_name(cfg.base),
             "pseudo_count": cfg.pseudo_count,
             "metrics": list(cfg.metrics),
+            "significance": dataclasses.asdict(cfg.significance),
+            "noise_floor": dataclasses.asdict(cfg.noise_floor),
+            "threshold_on": cfg.threshold_on,
         },
         reference={"source": ref_desc, "rows": prof.rows, "profile_hash": prof.content_hash},
         current={"source": _describe(current, source), "rows": rows},

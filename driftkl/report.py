@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from driftkl.explain import BinContribution, SignificanceTest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +58,12 @@ class MetricValue:
             ``"current||reference"``, or ``"symmetric"`` for JS divergence/distance and PSI.
         warn: warn threshold in ``unit``, or ``None``.
         drift: drift threshold in ``unit``, or ``None``.
-        status: ``"ok"``, ``"warn"`` or ``"drift"`` from the thresholds.
+        status: ``"ok"``, ``"warn"`` or ``"drift"`` from the decision rule (thresholds and,
+            unless disabled, significance; see :mod:`driftkl.decision`).
+        noise_floor: expected value of this metric under no drift at these sample sizes and
+            bins, in ``unit`` (see :mod:`driftkl.stats`); ``None`` if not computed.
+        bias_corrected: ``max(value − noise_floor, 0)``, in ``unit``; a distinct estimate,
+            never the plug-in ``value``; ``None`` if not computed.
     """
 
     value: float
@@ -65,6 +73,8 @@ class MetricValue:
     warn: float | None = None
     drift: float | None = None
     status: str = "ok"
+    noise_floor: float | None = None
+    bias_corrected: float | None = None
 
     @property
     def is_infinite(self) -> bool:
@@ -81,6 +91,8 @@ class MetricValue:
             "warn": self.warn,
             "drift": self.drift,
             "status": self.status,
+            "noise_floor": _num_out(self.noise_floor),
+            "bias_corrected": _num_out(self.bias_corrected),
         }
 
     @classmethod
@@ -94,6 +106,8 @@ class MetricValue:
             warn=_num_in(d.get("warn")),
             drift=_num_in(d.get("drift")),
             status=d.get("status", "ok"),
+            noise_floor=_num_in(d.get("noise_floor")),
+            bias_corrected=_num_in(d.get("bias_corrected")),
         )
 
 
@@ -114,6 +128,9 @@ class FeatureResult:
         unseen_share: share of current rows with categories absent from the reference.
         missing_share: share of current rows that are NaN/null.
         notes: observations worth a reader's attention (constant column, infinities, ...).
+        extra: further serialised fields (merged into :meth:`to_dict`).
+        test: the two-sample significance test (G-test), or ``None`` if not computed.
+        contributions: the bins contributing most to the divergence, largest first.
     """
 
     name: str
@@ -129,6 +146,8 @@ class FeatureResult:
     missing_share: float = 0.0
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    test: SignificanceTest | None = None
+    contributions: tuple[BinContribution, ...] = ()
 
     @property
     def n_reference(self) -> int:
@@ -156,6 +175,8 @@ class FeatureResult:
                 "missing": self.missing_share,
             },
             "notes": list(self.notes),
+            "test": None if self.test is None else self.test.to_dict(),
+            "contributions": [c.to_dict() for c in self.contributions],
         }
         if bins:
             d["bins"] = {
@@ -182,6 +203,8 @@ class FeatureResult:
             "current_share",
             "notes",
             "bins",
+            "test",
+            "contributions",
         }
         return cls(
             name=d["name"],
@@ -197,6 +220,8 @@ class FeatureResult:
             missing_share=float(share.get("missing", 0.0)),
             notes=tuple(d.get("notes", ())),
             extra={k: v for k, v in d.items() if k not in known},
+            test=None if d.get("test") is None else SignificanceTest.from_dict(d["test"]),
+            contributions=tuple(BinContribution.from_dict(c) for c in d.get("contributions", ())),
         )
 
 
@@ -317,6 +342,12 @@ class DriftReport:
             for name, m in f.metrics.items():
                 suffix = "" if m.direction == "symmetric" else f" {m.direction}"
                 row[f"{name}{suffix} [{m.unit}]"] = m.value
+                if m.noise_floor is not None:
+                    row[f"{name} noise floor [{m.unit}]"] = m.noise_floor
+            if f.test is not None:
+                row["p_value"] = f.test.p_value
+                row["p_value_adjusted"] = f.test.p_value_adjusted
+            row["top_bins"] = "; ".join(c.describe() for c in f.contributions[:3])
             row["n_reference"] = f.n_reference
             row["n_current"] = f.n_current
             row["out_of_range_share"] = f.out_of_range_share
@@ -325,6 +356,27 @@ class DriftReport:
             rows.append(row)
         frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
         return frame
+
+    def _repr_html_(self) -> str:
+        """The notebook rendering (summary table, histograms and top bins per feature)."""
+        from driftkl.html import report_html  # noqa: PLC0415
+
+        return str(report_html(self, standalone=False))
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """A standalone HTML page (inline SVG and CSS, no network assets); written if ``path``."""
+        from driftkl.html import report_html  # noqa: PLC0415
+
+        text = str(report_html(self, standalone=True))
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def plot(self, feature: str, *, ax: Any = None) -> Any:
+        """Overlaid reference/current histograms of ``feature`` (needs ``driftkl[plot]``)."""
+        from driftkl.plot import plot_feature  # noqa: PLC0415
+
+        return plot_feature(self, self[feature], ax=ax)
 
     def __repr__(self) -> str:
         """A short readable summary."""

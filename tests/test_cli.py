@@ -74,9 +74,13 @@ def test_worked_example_through_cli_json(classic_files, tmp_path, capsys):
 def test_exit_codes(classic_files, capsys):
     """0 without --fail-on-drift, 1 with it on drift, 2 on input errors."""
     ref, cur = classic_files
+    # 5 vs 10 rows is never significant at alpha 0.01: test the threshold rule alone
+    cfg = ref.parent / "thresholds-only.yaml"
+    cfg.write_text("significance: {enabled: false}\n")
     assert main(["compare", str(ref), str(cur)]) == 0
-    assert main(["compare", str(ref), str(cur), "--fail-on-drift"]) == 1
-    assert main(["compare", str(ref), str(ref), "--fail-on-drift"]) == 0
+    assert main(["compare", str(ref), str(cur), "--fail-on-drift"]) == 0
+    assert main(["compare", str(ref), str(cur), "--config", str(cfg), "--fail-on-drift"]) == 1
+    assert main(["compare", str(ref), str(ref), "--config", str(cfg), "--fail-on-drift"]) == 0
     capsys.readouterr()
     assert main(["compare", str(ref), str(ref.parent / "missing.parquet")]) == 2
     err = capsys.readouterr().err
@@ -99,7 +103,9 @@ def test_table_and_markdown_formats(classic_files, capsys, tmp_path):
     assert "kl_divergence current||reference [bits]" in table
     assert "D(current‖reference)" in table
     assert json.loads(out.read_text())["schema"] == "driftkl.report"
-    main(["compare", str(ref), str(cur), "--format", "markdown"])
+    cfg = tmp_path / "thresholds-only.yaml"  # 5 vs 10 rows: never significant at alpha 0.01
+    cfg.write_text("significance: {enabled: false}\n")
+    main(["compare", str(ref), str(cur), "--format", "markdown", "--config", str(cfg)])
     md = capsys.readouterr().out
     assert md.splitlines()[0].startswith("### driftkl:")
     assert "| x | categorical | DRIFT |" in md
