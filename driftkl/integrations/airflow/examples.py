@@ -41,6 +41,7 @@ def prepare_sample_data(
     drift: bool = False,
     rows: int = 5_000,
     profile: bool = True,
+    partition: str | None = None,
 ) -> dict[str, str]:
     """Write sample orders: a reference, its profile, and the partition for ``ds``.
 
@@ -49,6 +50,7 @@ def prepare_sample_data(
         reference.parquet                      # written once
         profiles/orders.profile.json           # written once (``profile=True``)
         orders/dt=<ds>/part-0.parquet          # rewritten: drifted when ``drift`` is true
+                                               # (folder name ``partition`` when given)
 
     Args:
         data_dir: the sample-data folder.
@@ -56,6 +58,7 @@ def prepare_sample_data(
         drift: write a drifted partition (amount, country, created_at shift).
         rows: rows per file.
         profile: also build the reference profile when it is missing.
+        partition: folder name under ``orders/`` (default ``dt=<ds>``).
 
     Returns:
         Paths by name: ``reference``, ``profile``, ``current`` (the partition folder).
@@ -65,7 +68,7 @@ def prepare_sample_data(
     root = Path(data_dir)
     reference = root / "reference.parquet"
     profile_path = root / "profiles" / "orders.profile.json"
-    partition = root / "orders" / f"dt={ds}"
+    folder = root / "orders" / (partition or f"dt={ds}")
     if not reference.exists():
         _write_parquet(make_sample_frame(rows, drift=False, seed=7), reference)
     if profile and not profile_path.exists():
@@ -73,9 +76,9 @@ def prepare_sample_data(
 
         driftkl.profile(reference).save(profile_path)
     seed = zlib.crc32(f"{ds}:{drift}".encode()) % 100_000 + 100
-    _write_parquet(make_sample_frame(rows, drift=drift, seed=seed), partition / "part-0.parquet")
+    _write_parquet(make_sample_frame(rows, drift=drift, seed=seed), folder / "part-0.parquet")
     return {
         "reference": str(reference),
         "profile": str(profile_path),
-        "current": str(partition),
+        "current": str(folder),
     }

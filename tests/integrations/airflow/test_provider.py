@@ -1,0 +1,116 @@
+"""The provider package: discovery, public import, operator construction, small translators."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.resources import files
+
+import jsonschema
+import pandas as pd
+import pytest
+from airflow.providers_manager import ProvidersManager
+from airflow.sdk import BaseOperator, Connection
+
+import driftkl
+import driftkl.integrations.airflow as provider
+from driftkl.integrations.airflow import DriftCheckOperator, ProfileBuildOperator, get_provider_info
+from driftkl.integrations.airflow._metadata import asset_metadata
+from driftkl.integrations.airflow.operators.drift import pushgateway_url
+
+pytestmark = pytest.mark.airflow
+
+
+@pytest.mark.usefixtures("airflow_db")
+def test_provider_is_discovered_by_providers_manager():
+    """Airflow's ProvidersManager lists driftkl with the package's version."""
+    providers = ProvidersManager().providers
+    assert "driftkl" in providers
+    assert providers["driftkl"].version == driftkl.__version__
+    modules = providers["driftkl"].data["operators"][0]["python-modules"]
+    assert "driftkl.integrations.airflow.operators.drift" in modules
+
+
+def test_provider_info_validates_against_airflow_schema():
+    """get_provider_info() satisfies Airflow's runtime provider_info schema."""
+    schema = json.loads(files("airflow").joinpath("provider_info.schema.json").read_text())
+    jsonschema.validate(get_provider_info(), schema)
+    assert get_provider_info()["package-name"] == "driftkl"
+
+
+def test_provider_module_and_core_do_not_import_airflow():
+    """`import driftkl` and the provider entry point module load no Airflow."""
+    code = (
+        "import sys, driftkl, driftkl.integrations.airflow as p\n"
+        "p.get_provider_info()\n"
+        "print('airflow' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert proc.stdout.strip() == "False"
+
+
+def test_public_import_gives_a_real_operator():
+    """The documented import returns a BaseOperator subclass from airflow.sdk."""
+    assert issubclass(DriftCheckOperator, BaseOperator)
+    assert issubclass(ProfileBuildOperator, BaseOperator)
+
+
+def test_operator_arguments_are_keyword_only_and_stored_as_given():
+    """__init__ takes keywords only and stores the arguments unchanged (no I/O)."""
+    with pytest.raises(TypeError):
+        DriftCheckOperator("ref.json", "cur/", task_id="t")  # type: ignore[misc]
+    op = DriftCheckOperator(
+        task_id="t",
+        reference="/nowhere/ref.profile.json",
+        current="/nowhere/dt={{ ds }}/",
+        config={"base": 2},
+        on_drift="skip",
+    )
+    assert op.reference == "/nowhere/ref.profile.json"
+    assert op.current == "/nowhere/dt={{ ds }}/"
+    assert op.config == {"base": 2}
+    assert op.on_drift == "skip"
+    assert {"reference", "current", "config", "output_path"} <= set(op.template_fields)
+
+
+def test_unknown_on_drift_is_rejected_at_parse_time():
+    """A typo in on_drift fails when the DAG file is parsed, naming the choices."""
+    with pytest.raises(ValueError, match="on_drift must be one of"):
+        DriftCheckOperator(task_id="t", reference="r", current="c", on_drift="explode")
+
+
+def test_unknown_attribute_of_provider_package_raises():
+    """Only the listed operators are lazily importable from the package."""
+    with pytest.raises(AttributeError):
+        _ = provider.NoSuchOperator
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("http://pushgateway:9091", "http://pushgateway:9091"),
+        ("https://gw.example.com:443", "https://gw.example.com:443"),
+        ("http://localhost", "http://localhost"),
+    ],
+)
+def test_pushgateway_url_from_airflow_connection(uri, expected):
+    """An AIRFLOW_CONN_* style URI turns back into the Pushgateway URL."""
+    assert pushgateway_url(Connection.from_uri(uri, conn_id="gw")) == expected
+
+
+def test_asset_metadata_summarises_a_real_report():
+    """Asset extra holds status, drifted features and the max divergence with its feature."""
+    ref = pd.DataFrame({"a": ["x"] * 50 + ["y"] * 50, "b": ["p"] * 50 + ["q"] * 50})
+    cur = pd.DataFrame({"a": ["x"] * 95 + ["y"] * 5, "b": ["p"] * 50 + ["q"] * 50})
+    report = driftkl.compare(ref, cur, dataset="toy").to_dict(bins=False)
+    extra = asset_metadata(report, report_path="/r.json")
+    assert extra["driftkl_status"] == "drift"
+    assert extra["drifted_features"] == ["a"]
+    js = extra["max_divergence"]["js_divergence"]
+    assert js["feature"] == "a"
+    assert js["value"] == report["features"][0]["metrics"]["js_divergence"]["value"]
+    assert js["unit"] == "bits"
+    assert extra["report_path"] == "/r.json"
