@@ -64,12 +64,15 @@ class SignificanceConfig:
         correction: ``"none"`` (α per feature), ``"bonferroni"`` or ``"fdr_bh"``.
         min_expected: sparse bins are pooled until every expected count is at least this
             (Cochran's rule, 5); a 2×2 table still below it uses Fisher's exact test.
+        williams: divide G by Williams' correction ``q > 1`` before the χ² tail (default;
+            the uncorrected G-test rejects too often on small samples).
     """
 
     enabled: bool = True
     alpha: float = 0.01
     correction: str = "none"
     min_expected: float = 5.0
+    williams: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ def parse_significance(value: Any) -> SignificanceConfig:
     a = out.alpha
     if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
         raise ConfigError(f"significance.alpha must be a number in (0, 1), got {a!r}")
+    if not isinstance(out.williams, bool):
+        raise ConfigError(f"significance.williams must be true or false, got {out.williams!r}")
     if out.correction not in CORRECTIONS:
         raise ConfigError(
             f"significance.correction must be one of {CORRECTIONS}, got {out.correction!r}. "

@@ -104,7 +104,9 @@ def evaluate_feature(
     p, q = (r, c) if config.direction == "reference||current" else (c, r)
     thresholds = config.thresholds_for(feature.name)
     notes = list(feature.notes)
-    g = g_test(r, c, min_expected=config.significance.min_expected)
+    g = g_test(
+        r, c, min_expected=config.significance.min_expected, williams=config.significance.williams
+    )
     sig = config.significance
     test = SignificanceTest(
         statistic=g.statistic,
@@ -114,6 +116,7 @@ def evaluate_feature(
         method=g.method,
         bins_tested=g.bins_tested,
         bins_pooled=g.bins_pooled,
+        williams_q=g.williams_q,
         alpha=sig.alpha,
         correction="none",
         significant=g.p_value <= sig.alpha,

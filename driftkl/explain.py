@@ -32,6 +32,7 @@ class SignificanceTest:
         alpha: the significance level used.
         correction: ``"none"``, ``"bonferroni"`` or ``"fdr_bh"``.
         significant: ``p_value_adjusted <= alpha``.
+        williams_q: Williams' correction factor; ``p_value = P(χ²_df ≥ statistic / q)``.
     """
 
     statistic: float
@@ -44,6 +45,7 @@ class SignificanceTest:
     alpha: float
     correction: str
     significant: bool
+    williams_q: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form."""
@@ -58,6 +60,7 @@ class SignificanceTest:
             "alpha": self.alpha,
             "correction": self.correction,
             "significant": self.significant,
+            "williams_q": self.williams_q,
         }
 
     @classmethod
@@ -74,6 +77,7 @@ class SignificanceTest:
             alpha=float(d["alpha"]),
             correction=str(d.get("correction", "none")),
             significant=bool(d["significant"]),
+            williams_q=float(d.get("williams_q", 1.0)),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from driftkl.report import DriftReport
@@ -30,19 +30,23 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
     for name in metric_names:
         m = next(f.metrics[name] for f in report.features if name in f.metrics)
         direction = "" if m.direction == "symmetric" else f" {m.direction}"
-        header.append(f"{name}{direction} [{m.unit}]")
-    header += ["rows ref/cur", "out-of-range", "unseen", "missing"]
+        header.append(f"{name}{direction} [{m.unit}] (noise floor)")
+    header += ["p-value", "rows ref/cur", "out-of-range", "unseen", "missing", "top bins"]
     body = []
     for f in report.features:
         row = [f.name, f.kind, f.status.upper() if f.status != "ok" else "ok"]
         for name in metric_names:
             value = f.metrics.get(name)
-            row.append("" if value is None else _fmt(value.value))
+            floor = "" if value is None or value.noise_floor is None else value.noise_floor
+            cell = "" if value is None else _fmt(value.value)
+            row.append(cell + ("" if floor == "" else f" ({_fmt(floor)})"))
         row += [
+            "" if f.test is None else f"{f.test.p_value_adjusted:.2g}",
             f"{f.n_reference}/{f.n_current}",
             f"{f.out_of_range_share:.1%}",
             f"{f.unseen_share:.1%}",
             f"{f.missing_share:.1%}",
+            "; ".join(c.describe() for c in f.contributions[:2]),
         ]
         body.append(row)
     return header, body
@@ -56,15 +60,26 @@ def _footer(report: DriftReport) -> str:
         f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
         f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
         f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
-        f", pseudo-count {st.get('pseudo_count')}"
+        f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
     )
+
+
+def _rule(settings: dict[str, Any]) -> str:
+    sig = settings.get("significance")
+    if not sig:
+        return ""
+    if not sig.get("enabled", True):
+        return "; drift = value >= threshold (significance disabled)"
+    corr = sig.get("correction", "none")
+    adj = "" if corr == "none" else f" ({corr}-adjusted)"
+    return f"; drift = value >= threshold and p-value{adj} <= {sig.get('alpha')}"
 
 
 def render_table(report: DriftReport) -> str:
     """A fixed-width text table, one row per feature, with a status footer."""
     header, body = _rows(report)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    numeric = set(range(3, len(header)))
+    numeric = set(range(3, len(header) - 1))  # last column: top bins (text)
 
     def line(cells: list[str]) -> str:
         return "  ".join(
