@@ -14,6 +14,10 @@ from driftkl.integrations.airflow import DriftCheckOperator
 from driftkl.integrations.airflow.examples import data_dir_template
 
 DATA_DIR = data_dir_template()
+# Set the Variable (or AIRFLOW_VAR_DRIFTKL_PUSHGATEWAY_CONN_ID) to the id of a connection holding
+# the Pushgateway URL, e.g. AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091', to push
+# the drift metrics; empty means no push.
+PUSHGATEWAY_CONN_ID = "{{ var.value.get('driftkl_pushgateway_conn_id', '') }}"
 
 
 @dag(
@@ -39,6 +43,7 @@ def driftkl_daily_check() -> None:
         dataset="orders",
         output_path=DATA_DIR + "/reports/orders/{{ ds }}.json",
         on_drift="fail",
+        prometheus_conn_id=PUSHGATEWAY_CONN_ID,
     )
     make_sample_data(DATA_DIR) >> check
 

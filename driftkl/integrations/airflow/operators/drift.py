@@ -71,7 +71,7 @@ class DriftCheckOperator(BaseOperator):
         prometheus_conn_id: an Airflow connection holding the Pushgateway URL (for instance
             ``AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091'``); the report's
             metrics are pushed through :mod:`driftkl.integrations.prometheus` (needs
-            ``driftkl[prometheus]``).
+            ``driftkl[prometheus]``). Templated; empty means no push.
         prometheus_job: Pushgateway job name (stable, never a date or run id).
         **kwargs: passed to ``BaseOperator`` (``task_id``, ``outlets``, ``retries`` ...).
     """
@@ -83,6 +83,7 @@ class DriftCheckOperator(BaseOperator):
         "config_overrides",
         "dataset",
         "output_path",
+        "prometheus_conn_id",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
         "config": "yaml",
@@ -169,7 +170,7 @@ class DriftCheckOperator(BaseOperator):
         if self.output_path:
             written = write_text(self.output_path, report.to_json() + "\n")
             self.log.info("wrote drift report to %s", written)
-        if self.prometheus_conn_id:
+        if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
             self._push_metrics(report)
         result = report.to_dict(bins=self.xcom_bins)
         self.log.info(
