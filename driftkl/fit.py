@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,9 @@ import pyarrow as pa
 
 from driftkl.bins import BinSpec, CategoricalBins, NumericBins
 from driftkl.columns import as_float_seconds, as_strings, natural_kind, type_name
+from driftkl.engine import map_batches, resolve_threads
 from driftkl.errors import ColumnNotFoundError, InputError
+from driftkl.sources import COLUMNS_PER_PASS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
     from driftkl.config import DriftConfig
     from driftkl.sources import Source
 
-__all__ = ["FittedColumn", "count_source", "fit_source", "select_columns"]
+__all__ = ["FittedColumn", "count_batch", "count_source", "fit_source", "select_columns"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,19 @@ def select_columns(schema: pa.Schema, config: DriftConfig, where: str) -> list[s
 
 @dataclass
 class _Accumulator:
-    """Reference values of one column gathered over batches."""
+    """Reference values of one column gathered over batches.
+
+    Numeric columns keep their non-NaN values (infinities included); :meth:`values` returns
+    them sorted ascending, which gives exact quantiles and ``O(k log n)`` counting, and does
+    not depend on batch order. Categorical columns keep only per-value counts, built from
+    dictionary codes with one ``bincount`` per batch.
+    """
 
     natural: str
     chunks: list[NDArray[np.float64]] = field(default_factory=list)
     n_missing: int = 0
     category_counts: dict[str, int] = field(default_factory=dict)
+    _sorted: NDArray[np.float64] | None = None
 
     def add(self, arr: pa.Array | pa.ChunkedArray) -> None:
         if self.natural == "categorical":
@@ -70,17 +80,30 @@ class _Accumulator:
             self.n_missing += codes.null_count
             valid = np.asarray(codes.drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
             counts = np.bincount(valid, minlength=len(enc.dictionary))
-            for value, c in zip(enc.dictionary.to_pylist(), counts.tolist()):
-                if c:
-                    self.category_counts[value] = self.category_counts.get(value, 0) + c
+            nonzero = np.flatnonzero(counts)
+            values = enc.dictionary.take(pa.array(nonzero)).to_pylist()
+            for value, c in zip(values, counts[nonzero].tolist(), strict=True):
+                self.category_counts[value] = self.category_counts.get(value, 0) + c
             return
         x = as_float_seconds(arr)
         nan = np.isnan(x)
-        self.n_missing += int(nan.sum())
-        self.chunks.append(x[~nan])
+        n_nan = int(np.count_nonzero(nan))
+        self.n_missing += n_nan
+        self.chunks.append(x[~nan] if n_nan else x.copy())
 
     def values(self) -> NDArray[np.float64]:
-        return np.concatenate(self.chunks) if self.chunks else np.empty(0, dtype=np.float64)
+        """All gathered non-NaN values, sorted ascending (computed once, chunks released)."""
+        if self._sorted is None:
+            out = np.concatenate(self.chunks) if self.chunks else np.empty(0, dtype=np.float64)
+            self.chunks = []
+            out.sort()
+            self._sorted = out
+        return self._sorted
+
+    def release(self) -> None:
+        """Drop the gathered values once the column is fitted."""
+        self.chunks = []
+        self._sorted = None
 
 
 def _merge_small(
@@ -104,8 +127,10 @@ def _fit_numeric(
     name: str, acc: _Accumulator, config: DriftConfig, kind: str, where: str
 ) -> FittedColumn:
     col = config.columns.get(name)
-    values = acc.values()
-    finite = values[np.isfinite(values)]
+    values = acc.values()  # sorted, no NaN: -inf first, +inf last
+    lo = int(np.searchsorted(values, -np.inf, side="right"))
+    hi = int(np.searchsorted(values, np.inf, side="left"))
+    finite = values[lo:hi]
     notes: list[str] = []
     n_inf = int(values.size - finite.size)
     if n_inf:
@@ -126,7 +151,7 @@ def _fit_numeric(
             "fix the upstream data."
         )
     elif method == "uniform":
-        edges = np.linspace(finite.min(), finite.max(), n_bins + 1)
+        edges = np.linspace(finite[0], finite[-1], n_bins + 1)
     else:
         edges = np.quantile(finite, np.linspace(0.0, 1.0, n_bins + 1))
     edges = np.unique(edges)
@@ -135,13 +160,13 @@ def _fit_numeric(
     spec = NumericBins(
         edges=tuple(float(e) for e in edges), method=method, datetime=kind == "datetime"
     )
-    counts = spec.count_values(values)
+    counts = spec.count_sorted(values)
     if min_count and edges.size > 2 and method != "explicit":  # noqa: PLR2004
         merged = _merge_small(edges, counts[1:-2], min_count)
         spec = NumericBins(
             edges=tuple(float(e) for e in merged), method=method, datetime=kind == "datetime"
         )
-        counts = spec.count_values(values)
+        counts = spec.count_sorted(values)
     counts[-1] += acc.n_missing
     return FittedColumn(name, kind, "", spec, counts, tuple(notes))
 
@@ -169,18 +194,22 @@ def _fit_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> Fitte
 
 def _int_as_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> FittedColumn:
     values = acc.values()
-    uniq, counts = np.unique(values, return_counts=True)
+    uniq, counts = np.unique(values, return_counts=True)  # sorted input: a linear pass
     labels = pa.array(uniq.astype(np.int64)).cast(pa.string()).to_pylist()
     cat = _Accumulator(
-        "categorical", n_missing=acc.n_missing, category_counts=dict(zip(labels, counts.tolist()))
+        "categorical",
+        n_missing=acc.n_missing,
+        category_counts=dict(zip(labels, counts.tolist(), strict=True)),
     )
     return _fit_categorical(name, cat, config)
 
 
-def fit_source(
-    source: Source, columns: Sequence[str], config: DriftConfig
-) -> tuple[list[FittedColumn], int]:
-    """Read the reference once and fit bins and counts for every column."""
+# Gathered reference values of numeric columns held at once while fitting exact quantiles:
+# columns are fitted in groups that fit in this budget (one read of just those columns each).
+REFERENCE_MEMORY_BYTES = 128 * 2**20
+
+
+def _kinds(source: Source, columns: Sequence[str], config: DriftConfig) -> dict[str, str]:
     where = source.description
     kinds: dict[str, str] = {}
     for name in columns:
@@ -194,54 +223,188 @@ def fit_source(
                 f"as {configured}. Hint: remove columns.{name}.kind or cast the column."
             )
         kinds[name] = configured or natural
-    # "integer" columns gather numbers and become categorical after the pass if they have few
-    # distinct values; everything else is gathered in its final form.
-    accs = {
-        n: _Accumulator("categorical" if kinds[n] == "categorical" else "numeric") for n in columns
-    }
+    return kinds
+
+
+def _groups(
+    columns: Sequence[str], kinds: dict[str, str], rows: int | None, budget: int
+) -> list[list[str]]:
+    """Columns per reading pass: numeric ones within the memory budget, then categoricals."""
+    numeric = [c for c in columns if kinds[c] != "categorical"]
+    categorical = [c for c in columns if kinds[c] == "categorical"]
+    per_group = COLUMNS_PER_PASS
+    if rows:
+        per_group = max(1, min(per_group, budget // (8 * rows)))
+    groups = [numeric[i : i + per_group] for i in range(0, len(numeric), per_group)]
+    groups += [
+        categorical[i : i + COLUMNS_PER_PASS] for i in range(0, len(categorical), COLUMNS_PER_PASS)
+    ]
+    return groups
+
+
+def _passes(columns: Sequence[str]) -> list[list[str]]:
+    return [
+        list(columns[i : i + COLUMNS_PER_PASS]) for i in range(0, len(columns), COLUMNS_PER_PASS)
+    ]
+
+
+def _gather(batch: pa.RecordBatch, accs: dict[str, _Accumulator]) -> dict[str, _Accumulator]:
+    """One batch's partial accumulators (merged in batch order by the caller)."""
+    out = {}
+    for name, acc in accs.items():
+        part = _Accumulator(acc.natural)
+        part.add(batch.column(name))
+        out[name] = part
+    return out
+
+
+def _merge(into: _Accumulator, part: _Accumulator) -> None:
+    into.n_missing += part.n_missing
+    into.chunks.extend(part.chunks)
+    for value, c in part.category_counts.items():
+        into.category_counts[value] = into.category_counts.get(value, 0) + c
+
+
+def _fit_column(
+    name: str, acc: _Accumulator, kind: str, config: DriftConfig, where: str
+) -> FittedColumn:
+    if kind == "integer":
+        values = acc.values()
+        uniq = int(np.count_nonzero(np.diff(values))) + 1 if values.size else 0
+        kind = "categorical" if uniq <= config.binning.integer_categorical_max else "numeric"
+    if kind == "categorical" and acc.natural == "numeric":
+        return _int_as_categorical(name, acc, config)
+    if kind == "categorical":
+        return _fit_categorical(name, acc, config)
+    return _fit_numeric(name, acc, config, kind, where)
+
+
+def fit_source(
+    source: Source, columns: Sequence[str], config: DriftConfig
+) -> tuple[list[FittedColumn], int]:
+    """Read the reference and fit bins and counts for every column.
+
+    Numeric quantile edges are exact (``numpy.quantile`` over all finite reference values).
+    To bound memory, numeric columns are read in groups whose values fit in
+    :data:`REFERENCE_MEMORY_BYTES` (each group reads only its own columns), and each column
+    is sorted once, which gives both its quantiles and its counts.
+    """
+    where = source.description
+    kinds = _kinds(source, columns, config)
+    if source.engine == "dask":
+        from driftkl.engine import dask_module  # noqa: PLC0415
+
+        gathered, rows = dask_module().gather_reference(source, columns, kinds)
+        if rows == 0:
+            raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
+        return _fitted(source, columns, kinds, gathered, config), rows
+
+    total = source.count_rows()
+    fitted: dict[str, FittedColumn] = {}
     rows = 0
-    for batch in source.batches(columns):
-        rows += batch.num_rows
-        for name in columns:
-            accs[name].add(batch.column(name))
-    if rows == 0:
-        raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
-    fitted = []
-    for name in columns:
-        acc, kind = accs[name], kinds[name]
-        if kind == "integer":
-            uniq = np.unique(acc.values()).size
-            kind = "categorical" if uniq <= config.binning.integer_categorical_max else "numeric"
-        if kind == "categorical" and acc.natural == "numeric":
-            fc = _int_as_categorical(name, acc, config)
-        elif kind == "categorical":
-            fc = _fit_categorical(name, acc, config)
-        else:
-            fc = _fit_numeric(name, acc, config, kind, where)
-        fitted.append(
-            FittedColumn(
-                name,
-                fc.kind,
-                type_name(source.schema.field(name).type),
-                fc.bins,
-                fc.counts,
-                fc.notes,
-            )
+    groups = _groups(columns, kinds, total, REFERENCE_MEMORY_BYTES)
+    threads = resolve_threads(source.threads)
+    for i, group in enumerate(groups):
+        # "integer" columns gather numbers and become categorical after the pass if they have
+        # few distinct values; everything else is gathered in its final form.
+        accs = {
+            n: _Accumulator("categorical" if kinds[n] == "categorical" else "numeric")
+            for n in group
+        }
+        label = "reference" if len(groups) == 1 else f"reference {i + 1}/{len(groups)}"
+        group_rows = 0
+        for n_rows, part in map_batches(
+            source,
+            group,
+            lambda b, a=accs: (b.num_rows, _gather(b, a)),
+            label=label,
+            total_rows=total,
+        ):
+            group_rows += n_rows
+            for name, p in part.items():
+                _merge(accs[name], p)
+        rows = group_rows
+        if rows == 0:
+            raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
+        fitted.update(_fit_all(source, group, kinds, accs, config, threads=threads))
+    return [fitted[c] for c in columns], rows
+
+
+def _fit_all(
+    source: Source,
+    /,
+    group: Sequence[str],
+    kinds: dict[str, str],
+    accs: dict[str, _Accumulator],
+    config: DriftConfig,
+    *,
+    threads: int,
+) -> dict[str, FittedColumn]:
+    where = source.description
+
+    def one(name: str) -> FittedColumn:
+        try:
+            fc = _fit_column(name, accs[name], kinds[name], config, where)
+        finally:
+            accs[name].release()
+        return FittedColumn(
+            name,
+            fc.kind,
+            type_name(source.schema.field(name).type),
+            fc.bins,
+            fc.counts,
+            fc.notes,
         )
-    return fitted, rows
+
+    if threads == 1 or len(group) <= 1:
+        return {n: one(n) for n in group}
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="driftkl-fit") as pool:
+        return dict(zip(group, pool.map(one, group), strict=True))
+
+
+def _fitted(
+    source: Source,
+    columns: Sequence[str],
+    kinds: dict[str, str],
+    accs: dict[str, _Accumulator],
+    config: DriftConfig,
+) -> list[FittedColumn]:
+    out = _fit_all(source, columns, kinds, accs, config, threads=resolve_threads(source.threads))
+    return [out[c] for c in columns]
+
+
+def count_batch(batch: pa.RecordBatch, specs: dict[str, BinSpec]) -> dict[str, NDArray[np.int64]]:
+    """Counts of one record batch, per column."""
+    return {name: spec.count(batch.column(name)) for name, spec in specs.items()}
 
 
 def count_source(
     source: Source, specs: dict[str, BinSpec]
 ) -> tuple[dict[str, NDArray[np.int64]], int]:
-    """Stream a source and count each column into its bins."""
+    """Stream a source and count each column into its bins (integer sums: deterministic)."""
     columns = list(specs)
-    counts = {n: np.zeros(specs[n].n_bins, dtype=np.int64) for n in columns}
-    rows = 0
-    for batch in source.batches(columns):
-        rows += batch.num_rows
-        for name in columns:
-            counts[name] += specs[name].count(batch.column(name))
+    if source.engine == "dask":
+        from driftkl.engine import dask_module  # noqa: PLC0415
+
+        counts, rows = dask_module().count(source, specs)
+    else:
+        counts = {n: np.zeros(specs[n].n_bins, dtype=np.int64) for n in columns}
+        total = source.count_rows()
+        passes = _passes(columns)
+        for i, group in enumerate(passes):
+            group_specs = {n: specs[n] for n in group}
+            label = "current" if len(passes) == 1 else f"current {i + 1}/{len(passes)}"
+            rows = 0
+            for n_rows, part in map_batches(
+                source,
+                group,
+                lambda b, s=group_specs: (b.num_rows, count_batch(b, s)),
+                label=label,
+                total_rows=total,
+            ):
+                rows += n_rows
+                for name, c in part.items():
+                    counts[name] += c
     if rows == 0:
         raise InputError(
             f"{source.description} has no rows. Hint: check the path, the filter and the data."

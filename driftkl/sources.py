@@ -1,24 +1,38 @@
 """Input sources: pandas DataFrames and Parquet (file, folder, glob, hive-partitioned dataset).
 
 A source yields Arrow record batches of only the requested columns. Parquet is streamed batch
-by batch through :mod:`pyarrow.dataset`, so memory does not grow with file size. Read errors
-are re-raised as :class:`~driftkl.errors.InputError` naming the file.
+by batch through :mod:`pyarrow.dataset`, so memory does not grow with file size; string columns
+are read as dictionary arrays (codes plus the distinct values of each column chunk), so no
+Python string or per-row Arrow string is materialised. Read errors are re-raised as
+:class:`~driftkl.errors.InputError` naming the file.
+
+A source also records how it is to be processed: ``threads`` (local engine) or
+``engine="dask"`` with an optional ``scheduler`` address (see :mod:`driftkl.engine`).
 """
 
 from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from driftkl.errors import InputError
 
-__all__ = ["Source", "open_source"]
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+__all__ = ["COLUMNS_PER_PASS", "Source", "open_source"]
+
+# Columns decoded together in one pass over Parquet data: passes over a few columns at a time
+# keep the decoded row-group slices small (memory) at no extra decoding cost, since a pass
+# reads only its own column chunks. Read-ahead is bounded for the same reason.
+COLUMNS_PER_PASS = 8
+_BATCH_READAHEAD = 4
+_FRAGMENT_READAHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -31,19 +45,28 @@ class Source:
     _dataset: Any = None
     _filter: Any = None
     _batch_size: int = 131_072
+    _scan_dataset: Any = None
+    _path: Any = None
+    _dask: Any = None
+    engine: str = "local"
+    threads: int | None = None
+    scheduler: str | None = None
 
     def batches(self, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
         """Yield record batches holding only ``columns``."""
         if self._table is not None:
             yield from self._table.select(list(columns)).to_batches(max_chunksize=self._batch_size)
             return
-        scanner = self._dataset.scanner(
-            columns=list(columns),
-            filter=self._filter,
-            batch_size=self._batch_size,
-            use_threads=True,
-        )
+        dataset = self._scan_dataset if self._scan_dataset is not None else self._dataset
         try:
+            scanner = dataset.scanner(
+                columns=list(columns),
+                filter=self._filter,
+                batch_size=self._batch_size,
+                use_threads=True,
+                batch_readahead=_BATCH_READAHEAD,
+                fragment_readahead=_FRAGMENT_READAHEAD,
+            )
             yield from scanner.to_batches()
         except (pa.ArrowException, OSError) as exc:
             raise InputError(
@@ -51,8 +74,27 @@ class Source:
                 "Hint: the file may be truncated or not Parquet; re-export it."
             ) from exc
 
+    def count_rows(self) -> int | None:
+        """Number of rows (from Parquet metadata where possible), or ``None`` if unknown."""
+        if self._table is not None:
+            return int(self._table.num_rows)
+        try:
+            return int(self._dataset.count_rows(filter=self._filter))
+        except (pa.ArrowException, OSError):
+            return None
 
-def _from_pandas(df: Any, where: str, batch_size: int) -> Source:
+    @property
+    def is_parquet(self) -> bool:
+        """Whether the data is read from Parquet files (rather than held in memory)."""
+        return self._table is None
+
+    @property
+    def files(self) -> list[str]:
+        """The Parquet files of the source (empty for in-memory data)."""
+        return [] if self._table is not None else list(self._dataset.files)
+
+
+def _from_pandas(df: Any, where: str) -> pa.Table:
     arrays = []
     names = []
     for name in df.columns:
@@ -71,8 +113,7 @@ def _from_pandas(df: Any, where: str, batch_size: int) -> Source:
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
         raise InputError(f"{where} has duplicate column names {dupes}. Hint: rename them.")
-    table = pa.Table.from_arrays(arrays, names=names) if arrays else pa.table({})
-    return Source(description=where, schema=table.schema, _table=table, _batch_size=batch_size)
+    return pa.Table.from_arrays(arrays, names=names) if arrays else pa.table({})
 
 
 def _expand(path: str) -> list[str] | str:
@@ -108,12 +149,48 @@ def _to_expression(conditions: Sequence[tuple[str, str, Any]]) -> Any:
     return expr
 
 
+def _streaming_dataset(target: Any, schema: pa.Schema, *, dictionary: bool) -> Any:
+    """The same files, set up for streaming: strings as dictionary arrays, no pre-buffering.
+
+    Dictionary reading keeps string columns as codes plus each chunk's distinct values (no
+    per-row strings); without pre-buffering, only the column chunks being decoded are in
+    memory (pre-buffering loads whole row groups, which costs both memory and time here).
+    Returns ``None`` (read plainly) if the files do not come back with the same columns.
+    """
+    import pyarrow.dataset as ds  # noqa: PLC0415
+
+    strings = [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    if not dictionary:  # a row filter may compare string columns with plain strings
+        strings = []
+    fmt = ds.ParquetFileFormat(
+        read_options=ds.ParquetReadOptions(dictionary_columns=strings),
+        default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False),
+    )
+    try:
+        scan = ds.dataset(target, format=fmt, partitioning="hive")
+    except (pa.ArrowException, OSError):
+        return None
+    for f in schema:
+        if f.name not in scan.schema.names:
+            return None
+        got = scan.schema.field(f.name).type
+        want_dict = f.name in strings
+        if (want_dict and not pa.types.is_dictionary(got)) or (not want_dict and got != f.type):
+            return None
+    return scan
+
+
 def open_source(
     data: Any,
     *,
     side: str,
     row_filter: Sequence[tuple[str, str, Any]] = (),
     batch_size: int = 131_072,
+    engine: str = "local",
+    threads: int | None = None,
+    scheduler: str | None = None,
 ) -> Source:
     """Open a DataFrame, Arrow table or Parquet path as a :class:`Source`.
 
@@ -123,17 +200,33 @@ def open_source(
         side: ``"reference"`` or ``"current"``, used in error messages.
         row_filter: ``[column, op, value]`` conditions, applied to Parquet datasets.
         batch_size: rows per streamed batch.
+        engine: ``"local"`` (threads in this process) or ``"dask"``.
+        threads: worker threads of the local engine (``None``: one per CPU core).
+        scheduler: ``dask.distributed`` scheduler address for ``engine="dask"``.
     """
+    run = {"engine": engine, "threads": threads, "scheduler": scheduler}
+    if hasattr(data, "__dask_graph__") and hasattr(data, "npartitions"):
+        from driftkl.engine import dask_source  # noqa: PLC0415
+
+        return dask_source(data, side=side, batch_size=batch_size, scheduler=scheduler)
     if isinstance(data, pa.Table):
         return Source(
-            description=f"the {side} table", schema=data.schema, _table=data, _batch_size=batch_size
+            description=f"the {side} table",
+            schema=data.schema,
+            _table=data,
+            _batch_size=batch_size,
+            **run,
         )
     if hasattr(data, "columns") and hasattr(data, "dtypes") and hasattr(data, "iloc"):
-        return _from_pandas(data, f"the {side} DataFrame", batch_size)
+        where = f"the {side} DataFrame"
+        table = _from_pandas(data, where)
+        return Source(
+            description=where, schema=table.schema, _table=table, _batch_size=batch_size, **run
+        )
     if not isinstance(data, (str, os.PathLike)):
         raise InputError(
-            f"the {side} data must be a pandas DataFrame, a pyarrow Table or a Parquet path, "
-            f"got {type(data).__name__}"
+            f"the {side} data must be a pandas DataFrame, a pyarrow Table, a dask DataFrame or "
+            f"a Parquet path, got {type(data).__name__}"
         )
     import pyarrow.dataset as ds  # noqa: PLC0415
 
@@ -163,4 +256,7 @@ def open_source(
         _dataset=dataset,
         _filter=expr,
         _batch_size=batch_size,
+        _scan_dataset=_streaming_dataset(target, dataset.schema, dictionary=expr is None),
+        _path=target,
+        **run,
     )
