@@ -2,7 +2,8 @@
 
 Exit codes: 0 = no drift (or drift without ``--fail-on-drift``), 1 = drift with
 ``--fail-on-drift``, 2 = usage, configuration or input error (the message names the problem and
-the fix).
+the fix), 3 = the report was produced (printed, ``--output`` saved) but exporting its metrics
+(``--textfile`` or ``--pushgateway``) failed; the message names the file or the gateway.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
+EXIT_EXPORT = 3  # report produced, metrics export (textfile / Pushgateway) failed
 
 
 def _add_config_options(p: argparse.ArgumentParser) -> None:
@@ -76,6 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("current", help="current Parquet file, folder or glob")
     _add_config_options(c)
     _add_compare_options(c)
+    _add_metrics_options(c)
     c.set_defaults(handler=_cmd_compare)
 
     d = sub.add_parser("demo", help="generate sample data and run a drift check on it")
@@ -83,7 +86,77 @@ def _build_parser() -> argparse.ArgumentParser:
     d.add_argument("--rows", type=int, default=20_000, help="rows per generated file")
     d.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     d.set_defaults(handler=_cmd_demo)
+
+    s = sub.add_parser("serve", help="Prometheus exporter for the newest saved report per dataset")
+    s.add_argument("reports", help="folder of saved JSON reports (scanned on every scrape)")
+    s.add_argument("--address", default="127.0.0.1", help="listen address (0.0.0.0 in Docker)")
+    s.add_argument("--port", type=int, default=9108, help="listen port")
+    s.set_defaults(handler=_cmd_serve)
     return parser
+
+
+def _add_metrics_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("Prometheus (needs driftkl[prometheus])")
+    g.add_argument("--pushgateway", metavar="URL", help="push the report's metrics (HTTP PUT)")
+    g.add_argument("--job", default="driftkl", help="Pushgateway job label (stable, not a date)")
+    g.add_argument("--push-timeout", type=float, default=10.0, help="seconds per push request")
+    g.add_argument("--push-retries", type=int, default=2, help="retries after a failed push")
+    g.add_argument("--textfile", metavar="PATH", help="write a node_exporter .prom file")
+
+
+def _prometheus(feature: str) -> Any:
+    try:
+        import driftkl.integrations.prometheus as prom  # noqa: PLC0415
+    except ImportError as exc:
+        from driftkl.errors import MissingExtraError  # noqa: PLC0415
+
+        raise MissingExtraError("prometheus", feature, module=exc.name) from exc
+    return prom
+
+
+def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
+    """Write the textfile, then push; a failure is reported and gives exit code 3."""
+    import os  # noqa: PLC0415
+
+    prom = _prometheus("--pushgateway / --textfile")
+    code = EXIT_OK
+    try:
+        if args.textfile:
+            prom.write_textfile(report, args.textfile)
+    except prom.ExportError as exc:
+        sys.stderr.write(f"driftkl: error: {exc}\n")
+        code = EXIT_EXPORT
+    try:
+        if args.pushgateway:
+            result = prom.push_report(
+                report,
+                args.pushgateway,
+                job=args.job,
+                timeout=args.push_timeout,
+                retries=args.push_retries,
+                username=os.environ.get("DRIFTKL_PUSHGATEWAY_USERNAME"),
+                password=os.environ.get("DRIFTKL_PUSHGATEWAY_PASSWORD"),
+            )
+            sys.stderr.write(f"pushed drift metrics to {result.url}\n")
+    except prom.PushError as exc:
+        sys.stderr.write(f"driftkl: error: {exc}\n")
+        code = EXIT_EXPORT
+    return code
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    prom = _prometheus("driftkl serve")
+    server, thread = prom.serve(args.reports, address=args.address, port=args.port)
+    sys.stderr.write(
+        f"serving drift metrics of {args.reports} on "
+        f"http://{args.address}:{server.server_port}/metrics\n"
+    )
+    try:
+        while thread.is_alive():
+            thread.join(1.0)
+    except KeyboardInterrupt:
+        server.shutdown()
+    return EXIT_OK
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -144,12 +217,16 @@ def _load_reference(ref: str) -> Any:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415
 
+    if args.pushgateway or args.textfile:
+        _prometheus("--pushgateway / --textfile")  # fail before the comparison, not after
     report = driftkl.compare(
         _load_reference(args.reference), args.current, config=args.config, **_overrides(args)
     )
     if args.output:
         Path(args.output).write_text(report.to_json() + "\n", encoding="utf-8")
     _print_report(report, args.format)
+    if (args.pushgateway or args.textfile) and _export_metrics(args, report) != EXIT_OK:
+        return EXIT_EXPORT
     return EXIT_DRIFT if (args.fail_on_drift and report.is_drifted) else EXIT_OK
 
 

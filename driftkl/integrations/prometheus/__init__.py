@@ -1,0 +1,57 @@
+"""Prometheus integration: drift reports as metrics (``pip install 'driftkl[prometheus]'``).
+
+Importing this package imports ``prometheus_client``; that is how a user opts in. Three ways
+out, all built from one report (a :class:`~driftkl.DriftReport` or its ``to_dict()`` form):
+
+* :func:`push_report` -- PUT to a Pushgateway (batch jobs, Airflow)::
+
+      push_report(report, gateway, *, job="driftkl", grouping_key=None, timeout=10.0,
+                  retries=2, backoff_seconds=0.5, handler=None, username=None, password=None,
+                  cafile=None, certfile=None, keyfile=None, insecure_skip_verify=False)
+          -> PushResult
+
+  The group is ``job`` + ``dataset`` (+ stable ``grouping_key`` labels); a failure raises
+  :class:`PushError` (naming the gateway, carrying the report's dict). This signature is
+  stable: the Airflow operator calls it.
+* :func:`write_textfile` -- an atomic ``.prom`` file for node_exporter's textfile collector.
+* :func:`serve` -- ``driftkl serve``, an exporter for the newest saved report per dataset.
+
+:func:`build_registry` returns a private ``CollectorRegistry`` (the global one is never used).
+The metric reference is in the README section "Prometheus, alerting and Grafana".
+"""
+
+from __future__ import annotations
+
+from driftkl.integrations.prometheus.errors import ExportError, PushError
+from driftkl.integrations.prometheus.exporter import (
+    DEFAULT_PORT,
+    ReportDirectoryCollector,
+    latest_reports,
+    serve,
+)
+from driftkl.integrations.prometheus.metrics import (
+    STATUS_VALUES,
+    ReportCollector,
+    build_registry,
+    report_families,
+)
+from driftkl.integrations.prometheus.push import DEFAULT_JOB, PushResult, push_failure, push_report
+from driftkl.integrations.prometheus.textfile import write_textfile
+
+__all__ = [
+    "DEFAULT_JOB",
+    "DEFAULT_PORT",
+    "STATUS_VALUES",
+    "ExportError",
+    "PushError",
+    "PushResult",
+    "ReportCollector",
+    "ReportDirectoryCollector",
+    "build_registry",
+    "latest_reports",
+    "push_failure",
+    "push_report",
+    "report_families",
+    "serve",
+    "write_textfile",
+]

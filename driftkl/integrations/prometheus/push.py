@@ -1,0 +1,342 @@
+"""Push a report's metrics to a Prometheus Pushgateway (the batch-job and Airflow path).
+
+The group is replaced with ``PUT`` (features removed from the check disappear) and is keyed by
+``job`` plus the report's ``dataset`` plus any stable extra labels, never a run id or a date:
+Pushgateway groups are never forgotten, so a per-run key would grow without bound. The scrape job
+for the Pushgateway needs ``honor_labels: true`` (see ``configs/prometheus/prometheus.yml``).
+
+Failures are bounded and explicit: each request has a timeout, transient failures (connection
+errors, timeouts, HTTP 5xx) are retried ``retries`` times with exponential back-off, and the
+final failure raises :class:`PushError`, whose message names the gateway and which carries the
+report's dict, so a caller can still save or return the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import ssl
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.error import HTTPError
+from urllib.request import HTTPSHandler, Request, build_opener
+
+from prometheus_client import CollectorRegistry, push_to_gateway, pushadd_to_gateway
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from driftkl.errors import ConfigError
+from driftkl.integrations.prometheus.errors import PushError
+from driftkl.integrations.prometheus.metrics import as_report, build_registry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from driftkl.report import DriftReport
+
+__all__ = ["DEFAULT_JOB", "PushResult", "push_failure", "push_report"]
+
+DEFAULT_JOB = "driftkl"
+
+#: Grouping-key labels that change every run; using them would leak Pushgateway groups.
+_PER_RUN_LABELS = frozenset(
+    {"run_id", "dag_run_id", "logical_date", "execution_date", "ds", "ts", "date", "timestamp"}
+)
+#: Labels the metrics themselves carry; a grouping key must not override them.
+_METRIC_LABELS = frozenset(
+    {"feature", "metric", "direction", "unit", "level", "side", "bin", "status", "kind", "dtype"}
+)
+_LABEL_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What was pushed where.
+
+    Attributes:
+        gateway: the Pushgateway base URL.
+        url: the group URL that received the request.
+        job: the ``job`` label.
+        grouping_key: the other grouping labels (always including ``dataset``).
+        attempts: requests made (1 when the first one succeeded).
+    """
+
+    gateway: str
+    url: str
+    job: str
+    grouping_key: dict[str, str] = field(default_factory=dict)
+    attempts: int = 1
+
+
+def _grouping_key(dataset: str, extra: Mapping[str, Any] | None) -> dict[str, str]:
+    key = {"dataset": dataset}
+    for k, v in (extra or {}).items():
+        name = str(k)
+        if not _LABEL_RE.match(name) or name.startswith("__") or name == "job":
+            raise ConfigError(
+                f"invalid grouping-key label {name!r}. Hint: use a Prometheus label name "
+                "(letters, digits, underscores) other than 'job' (pass job=... instead)"
+            )
+        if name in _PER_RUN_LABELS:
+            raise ConfigError(
+                f"grouping-key label {name!r} changes every run and would leave one "
+                "Pushgateway group behind per run. Hint: key by stable names (job, dataset, "
+                "dag_id, task_id)"
+            )
+        if name in _METRIC_LABELS:
+            raise ConfigError(
+                f"grouping-key label {name!r} collides with a driftkl metric label. "
+                "Hint: choose another label name"
+            )
+        if name == "dataset" and str(v) != dataset:
+            raise ConfigError(
+                f"grouping-key dataset={v!r} differs from the report's dataset {dataset!r}. "
+                "Hint: leave 'dataset' out of grouping_key; it is added from the report"
+            )
+        key[name] = str(v)
+    return key
+
+
+def _transport(
+    *,
+    username: str | None,
+    password: str | None,
+    cafile: str | None,
+    certfile: str | None,
+    keyfile: str | None,
+    insecure_skip_verify: bool,
+) -> Callable[..., Callable[[], None]]:
+    """A push handler with optional basic auth and TLS settings (CA, client certificate)."""
+    context: ssl.SSLContext | None = None
+    if cafile or certfile or insecure_skip_verify:
+        context = ssl.create_default_context(cafile=cafile)
+        if certfile:
+            context.load_cert_chain(certfile=certfile, keyfile=keyfile)
+        if insecure_skip_verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+    auth = None
+    if username is not None:
+        auth = "Basic " + base64.b64encode(f"{username}:{password or ''}".encode()).decode()
+
+    def handler(
+        url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
+    ) -> Callable[[], None]:
+        def send() -> None:
+            request = Request(url, data=data, method=method)  # noqa: S310 - URL given by user
+            for k, v in headers:
+                request.add_header(k, v)
+            if auth:
+                request.add_header("Authorization", auth)
+            opener = build_opener(HTTPSHandler(context=context)) if context else build_opener()
+            with opener.open(request, timeout=timeout) as resp:
+                resp.read()
+
+        return send
+
+    return handler
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, HTTPError):
+        try:
+            body = exc.read().decode("utf-8", "replace").strip()
+        except OSError:
+            body = ""
+        return f"HTTP {exc.code} {exc.reason}" + (f": {body[:500]}" if body else "")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, HTTPError):
+        return exc.code >= 500  # noqa: PLR2004 - 5xx may pass, 4xx will not
+    return isinstance(exc, OSError)
+
+
+def _send(
+    method: str,
+    registry: CollectorRegistry,
+    gateway: str,
+    *,
+    job: str,
+    grouping_key: dict[str, str],
+    timeout: float | None,
+    retries: int,
+    backoff_seconds: float,
+    handler: Callable[..., Callable[[], None]],
+    report: dict[str, Any] | None,
+) -> PushResult:
+    if retries < 0:
+        raise ConfigError(f"retries must be >= 0, got {retries}")
+    seen: dict[str, str] = {}
+
+    def recording(**kwargs: Any) -> Callable[[], None]:
+        seen["url"] = kwargs["url"]
+        return handler(**kwargs)
+
+    send = push_to_gateway if method == "PUT" else pushadd_to_gateway
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            send(gateway, job, registry, grouping_key, timeout=timeout, handler=recording)
+            return PushResult(gateway, seen.get("url", gateway), job, grouping_key, attempts)
+        except Exception as exc:  # any handler failure is reported the same way
+            if attempts > retries or not _retryable(exc):
+                what = "drift metrics" if report is not None else "a drift-check failure"
+                raise PushError(
+                    f"could not push {what} for dataset {grouping_key['dataset']!r} to the "
+                    f"Pushgateway at {gateway} ({seen.get('url', gateway)}) after {attempts} "
+                    f"attempt(s): {_describe(exc)}. The drift report itself is unaffected. "
+                    "Hint: check that the Pushgateway URL is right and the gateway is up",
+                    gateway=gateway,
+                    url=seen.get("url", gateway),
+                    attempts=attempts,
+                    report=report or {},
+                ) from exc
+        time.sleep(backoff_seconds * 2 ** (attempts - 1))
+
+
+def push_report(
+    report: DriftReport | Mapping[str, Any],
+    gateway: str,
+    *,
+    job: str = DEFAULT_JOB,
+    grouping_key: Mapping[str, Any] | None = None,
+    timeout: float | None = 10.0,
+    retries: int = 2,
+    backoff_seconds: float = 0.5,
+    handler: Callable[..., Callable[[], None]] | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    cafile: str | None = None,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    insecure_skip_verify: bool = False,
+) -> PushResult:
+    """Replace (HTTP PUT) the report's Pushgateway group with the report's metrics.
+
+    Args:
+        report: a :class:`~driftkl.DriftReport` or its ``to_dict()`` form.
+        gateway: Pushgateway URL, e.g. ``http://pushgateway:9091`` (scheme defaults to http).
+        job: the ``job`` label; stable across runs (e.g. ``"driftkl"`` or a pipeline name).
+        grouping_key: extra stable grouping labels (e.g. ``{"dag_id": ..., "task_id": ...}``);
+            ``dataset`` is always added from the report. Per-run labels (``run_id``, ``ds``,
+            dates) are rejected.
+        timeout: seconds per request (``None``: no timeout).
+        retries: extra attempts after a connection error, timeout or HTTP 5xx (not after 4xx).
+        backoff_seconds: sleep before the first retry; doubled before each further one.
+        handler: a ``prometheus_client`` push handler (``url, method, timeout, headers, data``
+            → callable); when given, the auth and TLS arguments are ignored.
+        username: basic-auth user name.
+        password: basic-auth password.
+        cafile: CA bundle to verify an HTTPS gateway.
+        certfile: client certificate (PEM) for mutual TLS.
+        keyfile: the client certificate's private key.
+        insecure_skip_verify: do not verify the gateway's certificate (testing only).
+
+    Returns:
+        A :class:`PushResult` naming the group URL.
+
+    Raises:
+        PushError: the push failed after all attempts; the message names the gateway and the
+            cause, and ``exc.report`` holds the report's dict.
+        ConfigError: an invalid or per-run grouping key.
+    """
+    rep = as_report(report)
+    key = _grouping_key(rep.dataset, grouping_key)
+    transport = handler or _transport(
+        username=username,
+        password=password,
+        cafile=cafile,
+        certfile=certfile,
+        keyfile=keyfile,
+        insecure_skip_verify=insecure_skip_verify,
+    )
+    return _send(
+        "PUT",
+        build_registry(rep),
+        gateway,
+        job=job,
+        grouping_key=key,
+        timeout=timeout,
+        retries=retries,
+        backoff_seconds=backoff_seconds,
+        handler=transport,
+        report=rep.to_dict(bins=False),
+    )
+
+
+class _FailureCollector:
+    def __init__(self, dataset: str, when: float) -> None:
+        self._dataset, self._when = dataset, when
+
+    def collect(self) -> Iterator[Metric]:
+        for name, doc in (
+            (
+                "driftkl_last_run_timestamp_seconds",
+                "Unix time (seconds) the latest drift check finished, successfully or not.",
+            ),
+            (
+                "driftkl_last_failure_timestamp_seconds",
+                "Unix time (seconds) the latest drift check failed without producing a report.",
+            ),
+        ):
+            fam = GaugeMetricFamily(name, doc, labels=["dataset"])
+            fam.add_metric([self._dataset], self._when)
+            yield fam
+
+
+def push_failure(
+    gateway: str,
+    *,
+    dataset: str,
+    job: str = DEFAULT_JOB,
+    grouping_key: Mapping[str, Any] | None = None,
+    when: float | None = None,
+    timeout: float | None = 10.0,
+    retries: int = 2,
+    backoff_seconds: float = 0.5,
+    handler: Callable[..., Callable[[], None]] | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    cafile: str | None = None,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    insecure_skip_verify: bool = False,
+) -> PushResult:
+    """Record a failed check (HTTP POST): only the run/failure timestamps change.
+
+    The group's other metrics, including ``driftkl_last_success_timestamp_seconds``, are kept,
+    so the stale-check alert still measures the age of the last successful check. Arguments are
+    those of :func:`push_report`; ``when`` defaults to now.
+
+    Returns:
+        A :class:`PushResult`.
+
+    Raises:
+        PushError: the push failed after all attempts.
+    """
+    key = _grouping_key(dataset, grouping_key)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_FailureCollector(dataset, time.time() if when is None else when))
+    transport = handler or _transport(
+        username=username,
+        password=password,
+        cafile=cafile,
+        certfile=certfile,
+        keyfile=keyfile,
+        insecure_skip_verify=insecure_skip_verify,
+    )
+    return _send(
+        "POST",
+        registry,
+        gateway,
+        job=job,
+        grouping_key=key,
+        timeout=timeout,
+        retries=retries,
+        backoff_seconds=backoff_seconds,
+        handler=transport,
+        report=None,
+    )
