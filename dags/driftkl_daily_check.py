@@ -42,6 +42,7 @@ def driftkl_daily_check() -> None:
         current=DATA_DIR + "/orders/dt={{ ds }}/",
         dataset="orders",
         output_path=DATA_DIR + "/reports/orders/{{ ds }}.json",
+        html_output_path=DATA_DIR + "/reports/orders/{{ ds }}.html",
         on_drift="fail",
         prometheus_conn_id=PUSHGATEWAY_CONN_ID,
     )

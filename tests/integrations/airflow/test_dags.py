@@ -59,6 +59,9 @@ def test_daily_check_no_drift_succeeds_with_report_in_xcom(dagbag, data_dir):
     saved = json.loads((data_dir / "reports/orders/2026-11-03.json").read_text())
     assert saved["summary"] == report["summary"]
     assert "bins" in saved["features"][0]  # the file keeps the full report
+    html = (data_dir / "reports/orders/2026-11-03.html").read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "amount" in html
 
 
 def test_daily_check_renders_ds_in_templated_paths(dagbag, data_dir):

@@ -17,7 +17,7 @@ import driftkl
 import driftkl.integrations.airflow as provider
 from driftkl.integrations.airflow import DriftCheckOperator, ProfileBuildOperator, get_provider_info
 from driftkl.integrations.airflow._metadata import asset_metadata
-from driftkl.integrations.airflow.operators.drift import pushgateway_url
+from driftkl.integrations.airflow._prometheus import pushgateway_url
 
 pytestmark = pytest.mark.airflow
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from driftkl.errors import ConfigError, DriftklError, MissingExtraError
+from driftkl.errors import ConfigError, DriftklError
+from driftkl.integrations.airflow import _prometheus
 from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow._metadata import asset_metadata
 from driftkl.integrations.airflow.version_compat import (
@@ -12,7 +13,6 @@ from driftkl.integrations.airflow.version_compat import (
     AirflowSkipException,
     Asset,
     BaseOperator,
-    get_connection,
 )
 
 if TYPE_CHECKING:
@@ -65,13 +65,18 @@ class DriftCheckOperator(BaseOperator):
         on_drift: ``"fail"`` (default), ``"skip"`` or ``"warn"``.
         output_path: also write the full JSON report (with bins) here: a local path or an
             object-store URL. Templated.
+        html_output_path: also write the standalone HTML report (inline SVG histograms) here.
+            Templated.
         xcom_bins: keep per-bin labels and counts in the XCom value (default ``False`` keeps
             XCom small: one entry per feature with its metric values and status).
         emit_asset_metadata: attach drift metadata to the events of Asset outlets.
         prometheus_conn_id: an Airflow connection holding the Pushgateway URL (for instance
-            ``AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091'``); the report's
-            metrics are pushed through :mod:`driftkl.integrations.prometheus` (needs
-            ``driftkl[prometheus]``). Templated; empty means no push.
+            ``AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091'``; login, password
+            and the extras ``cafile``, ``certfile``, ``keyfile``, ``insecure_skip_verify`` are
+            passed on); the report's metrics are pushed through
+            :func:`driftkl.integrations.prometheus.push_report` (needs ``driftkl[prometheus]``),
+            and a failed check is recorded with ``push_failure``. Templated; empty means no
+            push.
         prometheus_job: Pushgateway job name (stable, never a date or run id).
         **kwargs: passed to ``BaseOperator`` (``task_id``, ``outlets``, ``retries`` ...).
     """
@@ -83,6 +88,7 @@ class DriftCheckOperator(BaseOperator):
         "config_overrides",
         "dataset",
         "output_path",
+        "html_output_path",
         "prometheus_conn_id",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
@@ -101,6 +107,7 @@ class DriftCheckOperator(BaseOperator):
         dataset: str | None = None,
         on_drift: OnDrift = "fail",
         output_path: str | None = None,
+        html_output_path: str | None = None,
         xcom_bins: bool = False,
         emit_asset_metadata: bool = True,
         prometheus_conn_id: str | None = None,
@@ -118,44 +125,58 @@ class DriftCheckOperator(BaseOperator):
         self.dataset = dataset
         self.on_drift = on_drift
         self.output_path = output_path
+        self.html_output_path = html_output_path
         self.xcom_bins = xcom_bins
         self.emit_asset_metadata = emit_asset_metadata
         self.prometheus_conn_id = prometheus_conn_id
         self.prometheus_job = prometheus_job
 
-    def _compare(self) -> DriftReport:
-        import driftkl  # noqa: PLC0415
-
+    def _overrides(self) -> dict[str, Any]:
         overrides = dict(self.config_overrides or {})
         if self.dataset:
             overrides["dataset"] = self.dataset
+        return overrides
+
+    def _grouping_key(self) -> dict[str, str]:
+        return {"dag_id": self.dag_id, "task_id": self.task_id}
+
+    def _compare(self) -> DriftReport:
+        import driftkl  # noqa: PLC0415
+
         try:
             return driftkl.compare(
-                resolve_reference(self.reference), self.current, config=self.config, **overrides
+                resolve_reference(self.reference),
+                self.current,
+                config=self.config,
+                **self._overrides(),
             )
         except ConfigError as exc:
             self.log.error("driftkl configuration error: %s", exc)  # noqa: TRY400
+            self._record_failure()
             raise AirflowFailException(f"driftkl configuration error: {exc}") from exc
         except DriftklError as exc:
             self.log.error("driftkl input error: %s", exc)  # noqa: TRY400
+            self._record_failure()
             raise
 
-    def _push_metrics(self, report: DriftReport) -> None:
+    def _record_failure(self) -> None:
+        """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
+        if not self.prometheus_conn_id:
+            return
+        from driftkl.config import load_config  # noqa: PLC0415
+
         try:
-            from driftkl.integrations.prometheus import push_report  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
-        except ImportError as exc:
-            raise MissingExtraError(
-                "prometheus", "DriftCheckOperator(prometheus_conn_id=...)", module=exc.name
-            ) from exc
-        conn = get_connection(str(self.prometheus_conn_id))
-        gateway = pushgateway_url(conn)
-        push_report(
-            report,
-            gateway,
-            job=self.prometheus_job,
-            grouping_key={"dag_id": self.dag_id, "task_id": self.task_id},
-        )
-        self.log.info("pushed drift metrics to %s (job %s)", gateway, self.prometheus_job)
+            dataset = self.dataset or load_config(self.config, **self._overrides()).dataset
+            url = _prometheus.push_failure(
+                str(self.prometheus_conn_id),
+                dataset=dataset,
+                job=self.prometheus_job,
+                grouping_key=self._grouping_key(),
+            )
+        except (DriftklError, OSError) as exc:
+            self.log.warning("could not record the failed check in the Pushgateway: %s", exc)
+        else:
+            self.log.info("recorded the failed check at %s", url)
 
     def _emit_asset_events(self, context: Any, extra: dict[str, Any]) -> None:
         for outlet in self.outlets or ():
@@ -170,8 +191,17 @@ class DriftCheckOperator(BaseOperator):
         if self.output_path:
             written = write_text(self.output_path, report.to_json() + "\n")
             self.log.info("wrote drift report to %s", written)
+        if self.html_output_path:
+            html = write_text(self.html_output_path, report.to_html())
+            self.log.info("wrote HTML drift report to %s", html)
         if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
-            self._push_metrics(report)
+            url = _prometheus.push_report(
+                report,
+                str(self.prometheus_conn_id),
+                job=self.prometheus_job,
+                grouping_key=self._grouping_key(),
+            )
+            self.log.info("pushed drift metrics to %s", url)
         result = report.to_dict(bins=self.xcom_bins)
         self.log.info(
             "drift check on %s: status=%s, %d/%d features drifted %s",
@@ -196,20 +226,3 @@ class DriftCheckOperator(BaseOperator):
         if self.on_drift == "skip":
             raise AirflowSkipException(f"{message}; on_drift='skip'")
         raise AirflowFailException(f"{message}; on_drift='fail'")
-
-
-def pushgateway_url(conn: Any) -> str:
-    """The Pushgateway URL held by an Airflow connection.
-
-    ``AIRFLOW_CONN_X='http://host:9091'`` gives ``conn_type="http"``, host and port; a host
-    that already carries a scheme is used as is.
-    """
-    host = str(conn.host or "")
-    if "://" in host:
-        base = host
-    else:
-        scheme = "https" if (conn.conn_type or "").lower() == "https" else "http"
-        base = f"{scheme}://{host}"
-    if conn.port:
-        base = f"{base.rstrip('/')}:{conn.port}"
-    return base.rstrip("/")
