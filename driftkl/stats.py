@@ -306,7 +306,8 @@ def monte_carlo_noise_floor(
     out = {}
     for m in metrics:
         vals = _metric_rows(r, c, m, direction, pseudo_count)
-        out[m] = float(vals.mean()) / (1.0 if m == "psi" else scale)
+        divisor = {"psi": 1.0, "js_distance": math.sqrt(scale)}.get(m, scale)  # sqrt(JS/ln b)
+        out[m] = float(vals.mean()) / divisor
     return out
 
 
