@@ -23,7 +23,7 @@ color:#222;max-width:1100px}
 .driftkl table{border-collapse:collapse;margin:8px 0 16px}
 .driftkl th,.driftkl td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;
 vertical-align:top}
-.driftkl td.num{text-align:right;font-variant-numeric:tabular-nums}
+.driftkl td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .driftkl .badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600;font-size:12px}
 .driftkl .muted{color:#666;font-size:12px}
 .driftkl section{border-top:1px solid #ccc;margin-top:14px;padding-top:6px}
@@ -75,7 +75,7 @@ def feature_svg(f: FeatureResult, *, width: int = 640, height: int = 230) -> str
         for lab, r, c in zip(f.labels, f.reference_counts, f.current_counts, strict=True)
         if r or c
     ]
-    left, right, top, bottom = 84, 10, 22, 78
+    left, right, top, bottom = 92, 10, 22, 80
     pw, ph = width - left - right, height - top - bottom
     top_share = max([max(r, c) for _, r, c in bins] + [1e-9])
     bw = pw / max(len(bins), 1)

@@ -37,9 +37,9 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
         row = [f.name, f.kind, f.status.upper() if f.status != "ok" else "ok"]
         for name in metric_names:
             value = f.metrics.get(name)
-            floor = "" if value is None or value.noise_floor is None else value.noise_floor
+            floor = None if value is None else value.noise_floor
             cell = "" if value is None else _fmt(value.value)
-            row.append(cell + ("" if floor == "" else f" ({_fmt(floor)})"))
+            row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
         row += [
             "" if f.test is None else f"{f.test.p_value_adjusted:.2g}",
             f"{f.n_reference}/{f.n_current}",

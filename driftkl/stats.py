@@ -170,9 +170,9 @@ def _williams(obs: NDArray[np.float64]) -> float:
     n = float(obs.sum())
     rows, cols = obs.sum(axis=1), obs.sum(axis=0)
     df = (rows.size - 1) * (cols.size - 1)
-    return 1.0 + (n * float((1 / rows).sum()) - 1) * (n * float((1 / cols).sum()) - 1) / (
-        6 * n * df
-    )
+    a = n * float((1 / rows).sum()) - 1
+    b = n * float((1 / cols).sum()) - 1
+    return float(1.0 + a * b / (6 * n * df))
 
 
 def g_test(
@@ -236,7 +236,7 @@ def adjust_p_values(p_values: ArrayLike, correction: str) -> NDArray[np.float64]
     p = np.asarray(p_values, dtype=np.float64)
     m = p.size
     if correction == "none" or m == 0:
-        return p.copy()
+        return np.array(p, dtype=np.float64)
     if correction == "bonferroni":
         return np.asarray(np.minimum(1.0, p * m), dtype=np.float64)
     if correction == "fdr_bh":
