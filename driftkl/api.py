@@ -41,7 +41,15 @@ def _fingerprint(schema: pa.Schema, columns: list[str]) -> str:
 
 
 def _open(data: Any, side: str, config: DriftConfig) -> Source:
-    return open_source(data, side=side, row_filter=config.filter, batch_size=config.batch_size)
+    return open_source(
+        data,
+        side=side,
+        row_filter=config.filter,
+        batch_size=config.batch_size,
+        engine=config.engine,
+        threads=config.threads,
+        scheduler=config.scheduler,
+    )
 
 
 def _describe(data: Any, source: Source) -> str:

@@ -117,6 +117,12 @@ class DriftConfig:
         filter: row filter for (partitioned) Parquet datasets, a list of
             ``[column, op, value]`` conditions that must all hold.
         batch_size: rows per Arrow record batch when streaming Parquet.
+        engine: ``"local"`` (threads in this process, default) or ``"dask"`` (per-partition
+            counts on a dask scheduler, summed; needs ``driftkl[dask]``).
+        threads: worker threads of the local engine (``None``: one per CPU core). Counts are
+            identical whatever the thread count or batch size.
+        scheduler: ``dask.distributed`` scheduler address (``tcp://host:8786``) for
+            ``engine: dask``; ``None`` uses the current dask client or scheduler.
         significance: the p-value part of the decision rule (see :mod:`driftkl.decision`):
             ``enabled``, ``alpha`` (0.01), ``correction`` (none | bonferroni | fdr_bh).
         noise_floor: how the expected no-drift divergence is computed (``monte_carlo`` or
@@ -137,6 +143,9 @@ class DriftConfig:
     columns: Mapping[str, ColumnConfig] = field(default_factory=dict)
     filter: tuple[tuple[str, str, Any], ...] = ()
     batch_size: int = 131_072
+    engine: str = "local"
+    threads: int | None = None
+    scheduler: str | None = None
     significance: SignificanceConfig = field(default_factory=SignificanceConfig)
     noise_floor: NoiseFloorConfig = field(default_factory=NoiseFloorConfig)
     threshold_on: str = "plug_in"
@@ -381,6 +390,16 @@ def load_config(
         out["filter"] = _filter(raw["filter"] or [])
     if "batch_size" in raw:
         out["batch_size"] = _integer(raw["batch_size"], "batch_size", minimum=1)
+    if "engine" in raw:
+        if raw["engine"] not in ("local", "dask"):
+            raise ConfigError(f"engine must be 'local' or 'dask', got {raw['engine']!r}")
+        out["engine"] = raw["engine"]
+    if raw.get("threads") is not None:
+        out["threads"] = _integer(raw["threads"], "threads", minimum=1)
+    if raw.get("scheduler") is not None:
+        if not isinstance(raw["scheduler"], str) or not raw["scheduler"]:
+            raise ConfigError(f"scheduler must be an address string, got {raw['scheduler']!r}")
+        out["scheduler"] = raw["scheduler"]
     if "significance" in raw:
         out["significance"] = parse_significance(raw["significance"])
     if "noise_floor" in raw:
