@@ -3,9 +3,14 @@
 Checks the day's partition ``orders/dt={{ ds }}/`` against the weekly reference profile.
 Paths come from the Airflow Variable ``driftkl_data_dir`` (or ``AIRFLOW_VAR_DRIFTKL_DATA_DIR``,
 or ``$DRIFTKL_DATA_DIR``). Trigger with ``{"sample_drift": true}`` to see a drifted day fail.
+
+Drift fails the task at once (no retry); a data error (e.g. the partition has not landed) is
+retried; a configuration error is not.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, task
@@ -18,6 +23,8 @@ DATA_DIR = data_dir_template()
 # the Pushgateway URL, e.g. AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091', to push
 # the drift metrics; empty means no push.
 PUSHGATEWAY_CONN_ID = "{{ var.value.get('driftkl_pushgateway_conn_id', '') }}"
+# Path of a driftkl YAML config (see configs/drift.yaml); empty means the defaults.
+CONFIG = "{{ var.value.get('driftkl_config', '') }}"
 
 
 @dag(
@@ -40,11 +47,14 @@ def driftkl_daily_check() -> None:
         task_id="check_orders_drift",
         reference=DATA_DIR + "/profiles/orders.profile.json",
         current=DATA_DIR + "/orders/dt={{ ds }}/",
+        config=CONFIG,
         dataset="orders",
         output_path=DATA_DIR + "/reports/orders/{{ ds }}.json",
         html_output_path=DATA_DIR + "/reports/orders/{{ ds }}.html",
         on_drift="fail",
         prometheus_conn_id=PUSHGATEWAY_CONN_ID,
+        retries=1,
+        retry_delay=timedelta(minutes=10),
     )
     make_sample_data(DATA_DIR) >> check
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -78,7 +79,8 @@ def test_daily_check_renders_ds_in_templated_paths(dagbag, data_dir):
 
 
 def test_daily_check_drift_fails_without_retry(dagbag, capfd):
-    """Drift with on_drift='fail': the check fails once (no retry) and names the features."""
+    """Drift with on_drift='fail': the check fails at once despite retries=1, naming features."""
+    assert dagbag.dags["driftkl_daily_check"].get_task("check_orders_drift").retries == 1
     dr = run_dag(dagbag, "driftkl_daily_check", "2026-11-05", {"sample_drift": True})
     assert dr.state == "failed"
     assert task_states(dr) == {"make_sample_data": "success", "check_orders_drift": "failed"}
@@ -91,7 +93,9 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
 
 
 def test_daily_check_bad_input_fails_with_clear_message(dagbag, tmp_path, monkeypatch, capfd):
-    """A profile column missing from the data fails the task; the log names column and fix."""
+    """A profile column missing from the data fails (after its retry); the log names the fix."""
+    check = dagbag.dags["driftkl_daily_check"].get_task("check_orders_drift")
+    monkeypatch.setattr(check, "retry_delay", dt.timedelta(seconds=0))
     frame = make_sample_frame(500, drift=False, seed=1).assign(discount=0.1)
     driftkl.profile(frame).save(tmp_path / "profiles/orders.profile.json")
     monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_DATA_DIR", str(tmp_path))
@@ -101,7 +105,23 @@ def test_daily_check_bad_input_fails_with_clear_message(dagbag, tmp_path, monkey
     log = capfd.readouterr().out
     assert "driftkl input error: column(s) ['discount'] of the reference are missing" in log
     assert "Hint:" in log
+    (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
+    assert ti.try_number == 2  # a data error keeps the task's retries (data may land late)
     assert isinstance(pd.read_parquet(tmp_path / "orders/dt=2026-11-06"), pd.DataFrame)
+
+
+def test_daily_check_config_error_fails_without_retry(dagbag, tmp_path, monkeypatch, capfd):
+    """An unknown config key fails the check at once (no retry) with the core's message."""
+    bad = tmp_path / "drift.yaml"
+    bad.write_text("dataset: orders\nbse: 2\n")
+    monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_CONFIG", str(bad))
+    dr = run_dag(dagbag, "driftkl_daily_check", "2026-11-16")
+    assert dr.state == "failed"
+    assert task_states(dr) == {"make_sample_data": "success", "check_orders_drift": "failed"}
+    (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
+    assert ti.try_number == 1
+    assert "driftkl configuration error:" in capfd.readouterr().out
+    assert rendered_fields(dr, "check_orders_drift")["config"] == str(bad)
 
 
 def test_gate_skips_check_and_downstream_on_drift(dagbag):

@@ -58,7 +58,7 @@ class DriftCheckOperator(BaseOperator):
             Templated.
         current: current Parquet file/folder/glob or DataFrame. Templated
             (e.g. ``"/data/orders/dt={{ ds }}/"``).
-        config: YAML config path, mapping or ``None`` for defaults. Templated.
+        config: YAML config path, mapping or ``None`` (or ``""``) for defaults. Templated.
         config_overrides: config keys replacing the file's values (e.g. ``{"base": 2}``).
             Templated.
         dataset: dataset name for reports and metric labels (overrides the config's). Templated.
@@ -137,6 +137,10 @@ class DriftCheckOperator(BaseOperator):
             overrides["dataset"] = self.dataset
         return overrides
 
+    def _config(self) -> Any:
+        # A template that renders to "" (an unset Variable) means the defaults.
+        return None if self.config == "" else self.config
+
     def _grouping_key(self) -> dict[str, str]:
         return {"dag_id": self.dag_id, "task_id": self.task_id}
 
@@ -147,7 +151,7 @@ class DriftCheckOperator(BaseOperator):
             return driftkl.compare(
                 resolve_reference(self.reference),
                 self.current,
-                config=self.config,
+                config=self._config(),
                 **self._overrides(),
             )
         except ConfigError as exc:
@@ -166,7 +170,7 @@ class DriftCheckOperator(BaseOperator):
         from driftkl.config import load_config  # noqa: PLC0415
 
         try:
-            dataset = self.dataset or load_config(self.config, **self._overrides()).dataset
+            dataset = self.dataset or load_config(self._config(), **self._overrides()).dataset
             url = _prometheus.push_failure(
                 str(self.prometheus_conn_id),
                 dataset=dataset,
