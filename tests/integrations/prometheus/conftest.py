@@ -29,7 +29,6 @@ from driftkl.demo import write_sample_data
 if TYPE_CHECKING:
     from pathlib import Path
 
-pytestmark = pytest.mark.prometheus
 
 
 @pytest.fixture(scope="session")

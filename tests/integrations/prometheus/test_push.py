@@ -259,3 +259,20 @@ def test_cli_bad_textfile_name_is_usage_error(sample_data, tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert "does not end in '.prom'" in proc.stderr
+
+
+def test_cli_without_prometheus_client_names_the_extra(sample_data, tmp_path):
+    """Without prometheus_client, --pushgateway fails before comparing, naming the pip line."""
+    code = (
+        "import sys; sys.modules['prometheus_client'] = None\n"
+        "from driftkl.cli import main\n"
+        f"sys.exit(main(['compare', {str(sample_data['reference'])!r}, "
+        f"{str(sample_data['current'])!r}, '--pushgateway', 'http://127.0.0.1:9', "
+        f"'-o', {str(tmp_path / 'r.json')!r}]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "pip install 'driftkl[prometheus]'" in proc.stderr
+    assert not (tmp_path / "r.json").exists()
