@@ -52,6 +52,15 @@ def _open(data: Any, side: str, config: DriftConfig) -> Source:
     )
 
 
+# How a run is executed, not what it means: left out of profiles, so a profile (and its
+# content hash) is the same whichever engine or thread count built it.
+_EXECUTION_KEYS = ("engine", "threads", "scheduler")
+
+
+def _recorded(cfg: DriftConfig) -> dict[str, Any]:
+    return {k: v for k, v in cfg.to_dict().items() if k not in _EXECUTION_KEYS}
+
+
 def _describe(data: Any, source: Source) -> str:
     if isinstance(data, (str, os.PathLike)):
         return os.fspath(data)
@@ -120,7 +129,7 @@ def profile(
             "schema": {c: type_name(source.schema.field(c).type) for c in columns},
             "schema_fingerprint": _fingerprint(source.schema, columns),
         },
-        config=cfg.to_dict(),
+        config=_recorded(cfg),
         created_at=_now(),
     )
 

@@ -78,6 +78,8 @@ class Source:
         """Number of rows (from Parquet metadata where possible), or ``None`` if unknown."""
         if self._table is not None:
             return int(self._table.num_rows)
+        if self._dataset is None:  # a dask DataFrame: unknown without computing
+            return None
         try:
             return int(self._dataset.count_rows(filter=self._filter))
         except (pa.ArrowException, OSError):
@@ -86,12 +88,12 @@ class Source:
     @property
     def is_parquet(self) -> bool:
         """Whether the data is read from Parquet files (rather than held in memory)."""
-        return self._table is None
+        return self._dataset is not None
 
     @property
     def files(self) -> list[str]:
         """The Parquet files of the source (empty for in-memory data)."""
-        return [] if self._table is not None else list(self._dataset.files)
+        return [] if self._dataset is None else list(self._dataset.files)
 
 
 def _from_pandas(df: Any, where: str) -> pa.Table:
