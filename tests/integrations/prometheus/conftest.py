@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-
 @pytest.fixture(scope="session")
 def sample_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Sample Parquet files with known drift (amount, country, created_at drift; age does not)."""

@@ -11,9 +11,12 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    import ssl
 
 REPO = Path(__file__).resolve().parents[3]
 CONFIGS = REPO / "configs"
@@ -39,10 +42,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def http(url: str, *, method: str = "GET", data: bytes | None = None, timeout: float = 5) -> bytes:
+def http(
+    url: str,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    timeout: float = 5,
+    context: ssl.SSLContext | None = None,
+) -> bytes:
     """The body of an HTTP response (raises on HTTP errors)."""
     req = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - local test URL
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+    with urllib.request.urlopen(req, timeout=timeout, context=context) as resp:  # noqa: S310
         body: bytes = resp.read()
         return body
 
@@ -71,7 +81,14 @@ def wait_until(fn: Any, what: str, deadline: float = DEADLINE, interval: float =
 class Service:
     """A real server process with a readiness URL; its log is kept for failure messages."""
 
-    def __init__(self, name: str, args: list[str], ready_url: str, workdir: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        ready_url: str,
+        workdir: Path,
+        context: ssl.SSLContext | None = None,
+    ) -> None:
         """Start the process and wait until ``ready_url`` answers 200."""
         self.name = name
         self.log = workdir / f"{name}.log"
@@ -81,10 +98,13 @@ class Service:
         def ready() -> bool:
             if self.proc.poll() is not None:
                 pytest.fail(f"{name} exited with {self.proc.returncode}:\n{self.tail()}")
-            http(ready_url, timeout=2)
+            http(ready_url, timeout=2, context=context)
             return True
 
         wait_until(ready, f"{name} to become ready at {ready_url}")
+        time.sleep(0.2)
+        if self.proc.poll() is not None:  # something else answered on our port
+            pytest.fail(f"{name} exited with {self.proc.returncode}:\n{self.tail()}")
 
     def tail(self, n: int = 4000) -> str:
         """The end of the process log."""
@@ -107,10 +127,16 @@ def start_pushgateway(workdir: Path) -> tuple[Service, str]:
     url = f"http://127.0.0.1:{port}"
     svc = Service(
         "pushgateway",
-        [require_binary("prometheus-pushgateway"), f"--web.listen-address=127.0.0.1:{port}"],
+        [
+            require_binary("prometheus-pushgateway"),
+            f"--web.listen-address=127.0.0.1:{port}",
+            # Debian's build defaults to /var/lib/prometheus/pushgateway.data: keep state private
+            f"--persistence.file={workdir / 'pushgateway.data'}",
+        ],
         f"{url}/-/ready",
         workdir,
     )
+    assert http_json(f"{url}/api/v1/metrics")["data"] == []  # starts empty, private state
     return svc, url
 
 

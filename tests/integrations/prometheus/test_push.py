@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.error import HTTPError
 
 import pytest
-from prom_helpers import free_port, http
+from prom_helpers import Service, free_port, http, require_binary
 from prometheus_client.parser import text_string_to_metric_families
 
 import driftkl
@@ -276,3 +277,51 @@ def test_cli_without_prometheus_client_names_the_extra(sample_data, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "pip install 'driftkl[prometheus]'" in proc.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.fixture(scope="module")
+def tls_pushgateway(tmp_path_factory):
+    """A real Pushgateway serving HTTPS with a self-signed certificate for 127.0.0.1."""
+    work = tmp_path_factory.mktemp("tls-pushgateway")
+    subprocess.run(
+        [require_binary("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem"), "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    (work / "web.yml").write_text(
+        f"tls_server_config:\n  cert_file: {work / 'cert.pem'}\n  key_file: {work / 'key.pem'}\n"
+    )
+    port = free_port()
+    url = f"https://127.0.0.1:{port}"
+    context = ssl.create_default_context(cafile=str(work / "cert.pem"))
+    svc = Service(
+        "tls-pushgateway",
+        [
+            require_binary("prometheus-pushgateway"),
+            f"--web.listen-address=127.0.0.1:{port}",
+            f"--web.config.file={work / 'web.yml'}",
+            f"--persistence.file={work / 'pushgateway.data'}",
+        ],
+        f"{url}/-/ready",
+        work,
+        context=context,
+    )
+    yield url, str(work / "cert.pem"), context
+    svc.stop()
+
+
+def test_tls_push_verifies_the_gateway_certificate(tls_pushgateway, drift_report):
+    """HTTPS push succeeds with the gateway's CA (or verification off) and fails without it."""
+    url, cafile, context = tls_pushgateway
+    with pytest.raises(PushError, match="CERTIFICATE_VERIFY_FAILED") as info:
+        push_report(drift_report, url, job="t_tls", retries=0)
+    assert url in str(info.value)
+    push_report(drift_report, url, job="t_tls", cafile=cafile)
+    text = http(f"{url}/metrics", context=context).decode()
+    assert (
+        'driftkl_feature_status{dataset="orders",feature="amount",instance="",job="t_tls"} 2'
+        in (text)
+    )
+    push_report(drift_report, url, job="t_tls_insecure", insecure_skip_verify=True)
+    assert 'job="t_tls_insecure"' in http(f"{url}/metrics", context=context).decode()
