@@ -63,7 +63,7 @@ def as_report(report: DriftReport | Mapping[str, Any]) -> DriftReport:
 
 
 def _unit(unit: str, base: float) -> tuple[str, float]:
-    """The metric-name unit and the factor that converts a value into it."""
+    """The `unit` label value and the factor that converts a value into that unit."""
     if unit in _NAMED_UNITS:
         return unit, 1.0
     return "bits", math.log2(base)
