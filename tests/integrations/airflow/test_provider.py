@@ -16,6 +16,7 @@ from airflow.sdk import BaseOperator, Connection
 import driftkl
 import driftkl.integrations.airflow as provider
 from driftkl.integrations.airflow import DriftCheckOperator, ProfileBuildOperator, get_provider_info
+from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow._metadata import asset_metadata
 from driftkl.integrations.airflow._prometheus import pushgateway_url
 
@@ -114,3 +115,29 @@ def test_asset_metadata_summarises_a_real_report():
     assert js["value"] == report["features"][0]["metrics"]["js_divergence"]["value"]
     assert js["unit"] == "bits"
     assert extra["report_path"] == "/r.json"
+
+
+@pytest.mark.usefixtures("airflow_db")
+def test_airflow_providers_list_cli_shows_driftkl():
+    """`airflow providers list` (the real CLI) lists driftkl and its version."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "airflow", "providers", "list", "--output", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    rows = json.loads(proc.stdout[proc.stdout.index("[") :])
+    (row,) = [r for r in rows if r["package_name"] == "driftkl"]
+    assert row["version"] == driftkl.__version__
+
+
+def test_report_and_profile_round_trip_through_object_storage_urls(tmp_path):
+    """write_text / resolve_reference accept file:// URLs through Airflow's ObjectStoragePath."""
+    frame = pd.DataFrame({"a": ["x", "y"] * 50})
+    url = f"file://{tmp_path}/store/ref.profile.json"
+    assert write_text(url, driftkl.profile(frame).to_json()) == url
+    prof = resolve_reference(url)
+    assert isinstance(prof, driftkl.Profile)
+    assert prof.names == ("a",)
+    assert resolve_reference(str(tmp_path / "data.parquet")) == str(tmp_path / "data.parquet")
