@@ -36,6 +36,18 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
         metavar=("COLUMN", "OP", "VALUE"),
         help="row filter for partitioned Parquet, e.g. --filter dt '>=' 2026-11-01",
     )
+    p.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        help="local threads (default) or dask (needs driftkl[dask]; see --scheduler)",
+    )
+    p.add_argument("--threads", type=int, help="local engine threads (default: one per core)")
+    p.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://h:8786")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="never draw the progress bar (it is drawn only when stderr is a terminal)",
+    )
 
 
 def _add_compare_options(p: argparse.ArgumentParser) -> None:
@@ -166,7 +178,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "exclude": args.exclude,
         "filter": [list(f) for f in args.filter] if args.filter else None,
     }
-    for key in ("direction", "pseudo_count"):
+    for key in ("direction", "pseudo_count", "engine", "threads", "scheduler"):
         out[key] = getattr(args, key, None)
     base = getattr(args, "base", None)
     if base is not None:
@@ -253,10 +265,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    from driftkl import progress  # noqa: PLC0415
     from driftkl.errors import DriftklError  # noqa: PLC0415
 
+    show = progress.should_show() and not getattr(args, "no_progress", False)
     try:
-        code: int = args.handler(args)
+        with progress.reporting(progress.ProgressBar(sys.stderr) if show else None):
+            code: int = args.handler(args)
     except DriftklError as exc:
         sys.stderr.write(f"driftkl: error: {exc}\n")
         return EXIT_ERROR
