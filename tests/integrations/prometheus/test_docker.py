@@ -179,8 +179,7 @@ def test_dockerfile_base_and_extras():
 
 
 def test_image_install_step_builds_outside_docker(tmp_path):
-    """The files the Dockerfile copies are enough to build the driftkl wheel it installs
-    (pip wheel with build isolation, as pip does in the image)."""
+    """The files the Dockerfile copies build the driftkl wheel it installs (pip, isolated)."""
     text = (DOCKER / "Dockerfile").read_text()
     context = tmp_path / "opt-driftkl"
     context.mkdir()

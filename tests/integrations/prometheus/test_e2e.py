@@ -68,8 +68,7 @@ def _hook(stack, status: str, feature: str) -> list[dict]:
 
 
 def test_drift_alert_fires_reaches_alertmanager_and_resolves(stack, sample_data, drift_report):
-    """The drifted feature's alert fires and is delivered; the undrifted one never alerts;
-    a clean second run resolves it."""
+    """Drifted features alert and reach the webhook, undrifted ones never; a clean run resolves."""
     drifted = set(drift_report.drifted_features)
     assert "amount" in drifted and "age" not in drifted
 

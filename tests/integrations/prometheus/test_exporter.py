@@ -54,8 +54,7 @@ def test_latest_report_per_dataset(reports_dir):
 
 
 def test_serve_exports_newest_and_follows_new_files(reports_dir, drift_report):
-    """HTTP /metrics shows the newest report per dataset, counts the broken file, and picks up
-    a newer report on the next scrape; promtool accepts the output."""
+    """/metrics serves the newest report per dataset, counts broken files, follows new ones."""
     server, _thread = serve(reports_dir, port=0)
     try:
         url = f"http://127.0.0.1:{server.server_port}/metrics"

@@ -67,8 +67,7 @@ def test_readers_never_see_a_partial_file(drift_report, tmp_path):
 
 
 def test_failed_rename_keeps_previous_file(drift_report, tmp_path, monkeypatch):
-    """If the final rename fails the old content stays, the temp file is removed, and an
-    ExportError names the path."""
+    """A failed rename keeps the old file, removes the temp file, raises ExportError."""
     path = tmp_path / "driftkl.prom"
     write_textfile(drift_report, path)
     before = path.read_text()
