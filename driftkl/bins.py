@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from driftkl.columns import as_float_seconds, as_strings
+from driftkl.columns import as_float_seconds, as_strings, raw_values, string_array, validity
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -201,7 +201,7 @@ class CategoricalBins:
 
     @functools.cached_property
     def _value_set(self) -> pa.Array:
-        return pa.array([*self.categories, *self.other], type=pa.string())
+        return string_array([*self.categories, *self.other])
 
     def code_lookup(self, dictionary: pa.Array) -> NDArray[np.int64]:
         """Bin index of each dictionary value, plus a last entry (code ``-1``) for nulls."""
@@ -213,11 +213,14 @@ class CategoricalBins:
         if not pa.types.is_string(dictionary.type):
             dictionary = dictionary.cast(pa.string())
         where = pc.index_in(dictionary, value_set=self._value_set)
-        pos = np.asarray(where.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        pos = raw_values(where).astype(np.int64)
+        found = validity(where)
+        if found is not None:
+            pos[~found] = -1
         lut = np.where(pos < 0, unseen, np.minimum(pos, k))
-        if dictionary.null_count:
-            nulls = np.asarray(dictionary.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-            lut[nulls] = missing
+        present = validity(dictionary)
+        if present is not None:
+            lut[~present] = missing
         return np.append(lut, np.int64(missing))
 
     def count(self, arr: ArrowArray) -> NDArray[np.int64]:
@@ -225,11 +228,10 @@ class CategoricalBins:
         enc = as_strings(arr)
         lut = self.code_lookup(enc.dictionary)
         codes = enc.indices
-        if codes.null_count:
-            import pyarrow.compute as pc  # noqa: PLC0415
-
-            codes = pc.fill_null(codes, -1)
-        idx = np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int64)
+        idx = raw_values(codes).astype(np.int64)
+        valid = validity(codes)
+        if valid is not None:
+            idx[~valid] = -1  # the last lookup entry: the missing bin
         return np.bincount(lut[idx], minlength=self.n_bins).astype(np.int64)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,9 +16,21 @@ import pyarrow.compute as pc
 from driftkl.errors import UnbinnableTypeError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import NDArray
 
-__all__ = ["as_float_seconds", "as_strings", "natural_kind", "type_name"]
+__all__ = [
+    "as_float_seconds",
+    "as_strings",
+    "from_numpy",
+    "natural_kind",
+    "raw_values",
+    "string_array",
+    "to_numpy",
+    "type_name",
+    "validity",
+]
 
 ArrowArray: TypeAlias = Any  # pa.Array | pa.ChunkedArray (pyarrow ships no type hints)
 
@@ -102,8 +114,80 @@ def _to_numpy_float(arr: ArrowArray) -> NDArray[np.float64]:
                 else (np.empty(0, dtype=np.float64))
             )
     if arr.null_count:
-        arr = pc.fill_null(pc.cast(arr, pa.float64()), np.nan)
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
+        if not pa.types.is_float64(arr.type):
+            arr = pc.cast(arr, pa.float64())
+        out = raw_values(arr).copy()
+        valid = validity(arr)
+        if valid is not None:
+            out[~valid] = np.nan
+        return out
+    return np.asarray(to_numpy(arr), dtype=np.float64)
+
+
+def validity(arr: pa.Array) -> NDArray[np.bool_] | None:
+    """Boolean mask of the non-null slots, or ``None`` when there are no nulls."""
+    if arr.null_count == 0:
+        return None
+    buf = arr.buffers()[0]
+    if buf is None:  # a null-typed array: nothing is valid
+        return np.zeros(len(arr), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(buf, dtype=np.uint8), bitorder="little")
+    return bits[arr.offset : arr.offset + len(arr)].astype(bool)
+
+
+def raw_values(arr: pa.Array) -> NDArray[Any]:
+    """The values buffer of a primitive array as numpy, ignoring validity (nulls hold junk)."""
+    dtype = _NUMPY_TYPES[arr.type]
+    buf = arr.buffers()[1]
+    if buf is None or len(arr) == 0:
+        return np.empty(0, dtype=dtype)
+    size = np.dtype(dtype).itemsize
+    return np.frombuffer(buf, dtype=dtype, count=len(arr), offset=arr.offset * size)
+
+
+_NUMPY_TYPES = {
+    pa.int8(): np.int8,
+    pa.int16(): np.int16,
+    pa.int32(): np.int32,
+    pa.int64(): np.int64,
+    pa.uint8(): np.uint8,
+    pa.uint16(): np.uint16,
+    pa.uint32(): np.uint32,
+    pa.uint64(): np.uint64,
+    pa.float32(): np.float32,
+    pa.float64(): np.float64,
+}
+
+
+def to_numpy(arr: pa.Array) -> NDArray[Any]:
+    """A numpy view (zero-copy) of a primitive Arrow array without nulls, else a copy.
+
+    :meth:`pyarrow.Array.to_numpy` goes through pyarrow's pandas conversion layer and imports
+    pandas (about half a second of start-up); viewing the data buffer never does.
+    """
+    if arr.type not in _NUMPY_TYPES or arr.null_count:
+        return arr.to_numpy(zero_copy_only=False)
+    return raw_values(arr)
+
+
+def from_numpy(x: NDArray[Any]) -> pa.Array:
+    """An Arrow array over a 1-d numpy array of a primitive type (zero-copy, no pandas import).
+
+    ``pyarrow.array`` imports pandas on first use (to recognise pandas inputs); building the
+    array from its buffer does not.
+    """
+    x = np.ascontiguousarray(x)
+    t = pa.from_numpy_dtype(x.dtype)
+    return pa.Array.from_buffers(t, len(x), [None, pa.py_buffer(x)])
+
+
+def string_array(values: Sequence[str]) -> pa.StringArray:
+    """An Arrow string array of Python strings, built without ``pyarrow.array`` (no pandas)."""
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    data = pa.py_buffer(b"".join(encoded))
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), data])
 
 
 def as_strings(arr: ArrowArray) -> pa.DictionaryArray:

@@ -10,7 +10,15 @@ import numpy as np
 import pyarrow as pa
 
 from driftkl.bins import BinSpec, CategoricalBins, NumericBins
-from driftkl.columns import as_float_seconds, as_strings, natural_kind, type_name
+from driftkl.columns import (
+    as_float_seconds,
+    as_strings,
+    from_numpy,
+    natural_kind,
+    raw_values,
+    type_name,
+    validity,
+)
 from driftkl.engine import map_batches, resolve_threads
 from driftkl.errors import ColumnNotFoundError, InputError
 from driftkl.sources import COLUMNS_PER_PASS
@@ -78,10 +86,12 @@ class _Accumulator:
             enc = as_strings(arr)
             codes = enc.indices
             self.n_missing += codes.null_count
-            valid = np.asarray(codes.drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
+            mask = validity(codes)
+            raw = raw_values(codes)
+            valid = (raw if mask is None else raw[mask]).astype(np.int64)
             counts = np.bincount(valid, minlength=len(enc.dictionary))
             nonzero = np.flatnonzero(counts)
-            values = enc.dictionary.take(pa.array(nonzero)).to_pylist()
+            values = enc.dictionary.take(from_numpy(nonzero)).to_pylist()
             for value, c in zip(values, counts[nonzero].tolist(), strict=True):
                 self.category_counts[value] = self.category_counts.get(value, 0) + c
             return
@@ -195,7 +205,7 @@ def _fit_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> Fitte
 def _int_as_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> FittedColumn:
     values = acc.values()
     uniq, counts = np.unique(values, return_counts=True)  # sorted input: a linear pass
-    labels = pa.array(uniq.astype(np.int64)).cast(pa.string()).to_pylist()
+    labels = from_numpy(uniq.astype(np.int64)).cast(pa.string()).to_pylist()
     cat = _Accumulator(
         "categorical",
         n_missing=acc.n_missing,

@@ -48,6 +48,7 @@ class Source:
     _scan_dataset: Any = None
     _path: Any = None
     _dask: Any = None
+    _file: str | None = None
     engine: str = "local"
     threads: int | None = None
     scheduler: str | None = None
@@ -56,6 +57,9 @@ class Source:
         """Yield record batches holding only ``columns``."""
         if self._table is not None:
             yield from self._table.select(list(columns)).to_batches(max_chunksize=self._batch_size)
+            return
+        if self._file is not None:
+            yield from self._file_batches(columns)
             return
         dataset = self._scan_dataset if self._scan_dataset is not None else self._dataset
         try:
@@ -74,10 +78,24 @@ class Source:
                 "Hint: the file may be truncated or not Parquet; re-export it."
             ) from exc
 
+    def _file_batches(self, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
+        try:
+            pf = _parquet_file(str(self._file), self.schema)
+            yield from pf.iter_batches(
+                batch_size=self._batch_size, columns=list(columns), use_threads=True
+            )
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(
+                f"cannot read Parquet data from {self.description}: {exc}. "
+                "Hint: the file may be truncated or not Parquet; re-export it."
+            ) from exc
+
     def count_rows(self) -> int | None:
         """Number of rows (from Parquet metadata where possible), or ``None`` if unknown."""
         if self._table is not None:
             return int(self._table.num_rows)
+        if self._file is not None:
+            return int(_parquet_file(self._file).metadata.num_rows)
         if self._dataset is None:  # a dask DataFrame: unknown without computing
             return None
         try:
@@ -88,11 +106,13 @@ class Source:
     @property
     def is_parquet(self) -> bool:
         """Whether the data is read from Parquet files (rather than held in memory)."""
-        return self._dataset is not None
+        return self._dataset is not None or self._file is not None
 
     @property
     def files(self) -> list[str]:
         """The Parquet files of the source (empty for in-memory data)."""
+        if self._file is not None:
+            return [self._file]
         return [] if self._dataset is None else list(self._dataset.files)
 
 
@@ -184,6 +204,33 @@ def _streaming_dataset(target: Any, schema: pa.Schema, *, dictionary: bool) -> A
     return scan
 
 
+def _parquet_file(path: str, schema: pa.Schema | None = None) -> Any:
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    strings = (
+        [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        if schema is not None
+        else None
+    )
+    return pq.ParquetFile(path, read_dictionary=strings, pre_buffer=False)
+
+
+def _single_file(path: str, description: str, batch_size: int, run: dict[str, Any]) -> Source:
+    """One Parquet file read with :class:`pyarrow.parquet.ParquetFile`.
+
+    Same batches as the dataset reader, without importing :mod:`pyarrow.dataset` (which
+    imports pandas, about half a second of start-up).
+    """
+    try:
+        schema = _parquet_file(path).schema_arrow
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"cannot open {description} as Parquet: {exc}. "
+            "Hint: the file may be truncated, empty or not Parquet."
+        ) from exc
+    return Source(description=description, schema=schema, _file=path, _batch_size=batch_size, **run)
+
+
 def open_source(
     data: Any,
     *,
@@ -230,11 +277,13 @@ def open_source(
             f"the {side} data must be a pandas DataFrame, a pyarrow Table, a dask DataFrame or "
             f"a Parquet path, got {type(data).__name__}"
         )
-    import pyarrow.dataset as ds  # noqa: PLC0415
-
     path = os.fspath(data)
     target = _expand(path)
     description = f"{side} {path!r}"
+    if isinstance(target, str) and not row_filter and engine == "local" and Path(target).is_file():
+        return _single_file(target, description, batch_size, run)
+    import pyarrow.dataset as ds  # noqa: PLC0415 - imports pandas: only for datasets
+
     try:
         dataset = ds.dataset(target, format="parquet", partitioning="hive")
     except (pa.ArrowException, OSError) as exc:
