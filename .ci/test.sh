@@ -11,6 +11,8 @@ need_apt=()
 command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
 command -v prometheus-alertmanager >/dev/null || need_apt+=(prometheus-alertmanager)
+# docker-compose 1.29 validates docker/compose.yaml offline (no Docker engine is needed)
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -28,8 +30,8 @@ echo "== pip install -e '.[all]' --group dev"
 .venv/bin/python -m pip install -q -e '.[all]' --group dev
 
 echo "== ruff"
-.venv/bin/ruff check driftkl tests dags benchmarks
-.venv/bin/ruff format --check driftkl tests dags benchmarks
+.venv/bin/ruff check driftkl tests dags benchmarks docker
+.venv/bin/ruff format --check driftkl tests dags benchmarks docker
 echo "== mypy (strict)"
 .venv/bin/mypy
 

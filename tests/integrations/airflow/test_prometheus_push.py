@@ -39,7 +39,14 @@ def pushgateway(tmp_path):
     url = f"http://127.0.0.1:{port}"
     with (tmp_path / "pushgateway.log").open("w") as log:
         proc = subprocess.Popen(
-            [binary, f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=log
+            [
+                binary,
+                f"--web.listen-address=127.0.0.1:{port}",
+                # Debian defaults to a shared /var/lib/prometheus/pushgateway.data: keep it private
+                f"--persistence.file={tmp_path / 'pushgateway.data'}",
+            ],
+            stdout=log,
+            stderr=log,
         )
         try:
             for _ in range(100):
