@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from driftkl.columns import as_float_seconds, as_strings, raw_values, string_array, validity
+from driftkl.columns import as_float_seconds, as_strings, raw_values, validity
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -200,27 +200,28 @@ class CategoricalBins:
         return self.n_bins - 1
 
     @functools.cached_property
-    def _value_set(self) -> pa.Array:
-        return string_array([*self.categories, *self.other])
+    def _table(self) -> dict[str, int]:
+        k = len(self.categories)
+        table = {c: i for i, c in enumerate(self.categories)}
+        table.update(dict.fromkeys(self.other, k))
+        return table
 
     def code_lookup(self, dictionary: pa.Array) -> NDArray[np.int64]:
-        """Bin index of each dictionary value, plus a last entry (code ``-1``) for nulls."""
-        import pyarrow.compute as pc  # noqa: PLC0415
+        """Bin index of each dictionary value, plus a last entry (code ``-1``) for nulls.
 
-        k = len(self.categories)
+        One Python object per distinct value of the batch, never per row.
+        """
+        table = self._table
         unseen = self.n_bins - 2
         missing = self.n_bins - 1
         if not pa.types.is_string(dictionary.type):
             dictionary = dictionary.cast(pa.string())
-        where = pc.index_in(dictionary, value_set=self._value_set)
-        pos = raw_values(where).astype(np.int64)
-        found = validity(where)
-        if found is not None:
-            pos[~found] = -1
-        lut = np.where(pos < 0, unseen, np.minimum(pos, k))
-        present = validity(dictionary)
-        if present is not None:
-            lut[~present] = missing
+        values = dictionary.to_pylist()
+        lut = np.fromiter(
+            (missing if v is None else table.get(v, unseen) for v in values),
+            dtype=np.int64,
+            count=len(values),
+        )
         return np.append(lut, np.int64(missing))
 
     def count(self, arr: ArrowArray) -> NDArray[np.int64]:

@@ -11,13 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from driftkl.errors import UnbinnableTypeError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from numpy.typing import NDArray
 
 __all__ = [
@@ -26,7 +23,6 @@ __all__ = [
     "from_numpy",
     "natural_kind",
     "raw_values",
-    "string_array",
     "to_numpy",
     "type_name",
     "validity",
@@ -81,12 +77,23 @@ def natural_kind(t: pa.DataType, column: str, where: str) -> str:
     )
 
 
+def _pc() -> Any:
+    """``pyarrow.compute``, imported on first use (about 80 ms).
+
+    Float64 and dictionary-coded string columns, the common case, never need it.
+    """
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    return pc
+
+
 def as_float_seconds(arr: ArrowArray) -> NDArray[np.float64]:
     """Numeric view of an Arrow array as float64; nulls become NaN.
 
     Timestamps and dates become seconds since the Unix epoch (UTC), durations seconds.
     """
     t = arr.type
+    pc = _pc() if not pa.types.is_float64(t) or arr.null_count else None
     if pa.types.is_dictionary(t):
         arr = arr.cast(t.value_type) if isinstance(arr, pa.Array) else pc.cast(arr, t.value_type)
         t = arr.type
@@ -115,7 +122,7 @@ def _to_numpy_float(arr: ArrowArray) -> NDArray[np.float64]:
             )
     if arr.null_count:
         if not pa.types.is_float64(arr.type):
-            arr = pc.cast(arr, pa.float64())
+            arr = _pc().cast(arr, pa.float64())
         out = raw_values(arr).copy()
         valid = validity(arr)
         if valid is not None:
@@ -181,15 +188,6 @@ def from_numpy(x: NDArray[Any]) -> pa.Array:
     return pa.Array.from_buffers(t, len(x), [None, pa.py_buffer(x)])
 
 
-def string_array(values: Sequence[str]) -> pa.StringArray:
-    """An Arrow string array of Python strings, built without ``pyarrow.array`` (no pandas)."""
-    encoded = [v.encode("utf-8") for v in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    data = pa.py_buffer(b"".join(encoded))
-    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), data])
-
-
 def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
     """Dictionary-encode an Arrow array's values as strings (categories are compared as text).
 
@@ -209,4 +207,4 @@ def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
         )
     if not pa.types.is_string(t):
         arr = arr.cast(pa.string())
-    return pc.dictionary_encode(arr)
+    return _pc().dictionary_encode(arr)

@@ -91,7 +91,8 @@ class _Accumulator:
             valid = (raw if mask is None else raw[mask]).astype(np.int64)
             counts = np.bincount(valid, minlength=len(enc.dictionary))
             nonzero = np.flatnonzero(counts)
-            values = enc.dictionary.take(from_numpy(nonzero)).to_pylist()
+            distinct = enc.dictionary.to_pylist()  # one object per distinct value, not per row
+            values = [distinct[i] for i in nonzero.tolist()]
             for value, c in zip(values, counts[nonzero].tolist(), strict=True):
                 self.category_counts[value] = self.category_counts.get(value, 0) + c
             return
