@@ -48,7 +48,7 @@ class Source:
     _scan_dataset: Any = None
     _path: Any = None
     _dask: Any = None
-    _file: str | None = None
+    _files: tuple[str, ...] | None = None
     engine: str = "local"
     threads: int | None = None
     scheduler: str | None = None
@@ -58,7 +58,7 @@ class Source:
         if self._table is not None:
             yield from self._table.select(list(columns)).to_batches(max_chunksize=self._batch_size)
             return
-        if self._file is not None:
+        if self._files is not None:
             yield from self._file_batches(columns)
             return
         dataset = self._scan_dataset if self._scan_dataset is not None else self._dataset
@@ -80,10 +80,11 @@ class Source:
 
     def _file_batches(self, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
         try:
-            pf = _parquet_file(str(self._file), self.schema)
-            yield from pf.iter_batches(
-                batch_size=self._batch_size, columns=list(columns), use_threads=True
-            )
+            for path in self._files or ():
+                pf = _parquet_file(path, self.schema)
+                yield from pf.iter_batches(
+                    batch_size=self._batch_size, columns=list(columns), use_threads=True
+                )
         except (pa.ArrowException, OSError) as exc:
             raise InputError(
                 f"cannot read Parquet data from {self.description}: {exc}. "
@@ -94,8 +95,10 @@ class Source:
         """Number of rows (from Parquet metadata where possible), or ``None`` if unknown."""
         if self._table is not None:
             return int(self._table.num_rows)
-        if self._file is not None:
-            return int(_parquet_file(self._file).metadata.num_rows)
+        if self._files is not None:
+            if self._dataset is not None:
+                return int(self._dataset.count_rows())
+            return sum(int(_parquet_file(f).metadata.num_rows) for f in self._files)
         if self._dataset is None:  # a dask DataFrame: unknown without computing
             return None
         try:
@@ -106,13 +109,13 @@ class Source:
     @property
     def is_parquet(self) -> bool:
         """Whether the data is read from Parquet files (rather than held in memory)."""
-        return self._dataset is not None or self._file is not None
+        return self._dataset is not None or self._files is not None
 
     @property
     def files(self) -> list[str]:
         """The Parquet files of the source (empty for in-memory data)."""
-        if self._file is not None:
-            return [self._file]
+        if self._files is not None:
+            return list(self._files)
         return [] if self._dataset is None else list(self._dataset.files)
 
 
@@ -215,6 +218,27 @@ def _parquet_file(path: str, schema: pa.Schema | None = None) -> Any:
     return pq.ParquetFile(path, read_dictionary=strings, pre_buffer=False)
 
 
+def _plain_files(dataset: Any) -> tuple[str, ...] | None:
+    """The dataset's files if each can be streamed on its own (same schema, no partition keys).
+
+    Streaming file by file with :class:`pyarrow.parquet.ParquetFile` keeps memory flat on
+    folders of many files; the dataset scanner's resident memory grows with the number of
+    files read (measured: 407 MiB at 2 files, 554 MiB at 10 files of W1).
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    files = tuple(dataset.files)
+    if not files or not all(Path(f).is_file() for f in files):
+        return None
+    try:
+        for f in files:
+            if not pq.read_schema(f).remove_metadata().equals(dataset.schema.remove_metadata()):
+                return None
+    except (pa.ArrowException, OSError):
+        return None
+    return files
+
+
 def _single_file(path: str, description: str, batch_size: int, run: dict[str, Any]) -> Source:
     """One Parquet file read with :class:`pyarrow.parquet.ParquetFile`.
 
@@ -228,7 +252,9 @@ def _single_file(path: str, description: str, batch_size: int, run: dict[str, An
             f"cannot open {description} as Parquet: {exc}. "
             "Hint: the file may be truncated, empty or not Parquet."
         ) from exc
-    return Source(description=description, schema=schema, _file=path, _batch_size=batch_size, **run)
+    return Source(
+        description=description, schema=schema, _files=(path,), _batch_size=batch_size, **run
+    )
 
 
 def open_source(
@@ -301,10 +327,12 @@ def open_source(
                 f"filter names column(s) {missing} not in {description} "
                 f"(columns: {dataset.schema.names})."
             )
+    files = _plain_files(dataset) if expr is None and engine == "local" else None
     return Source(
         description=description,
         schema=dataset.schema,
         _dataset=dataset,
+        _files=files,
         _filter=expr,
         _batch_size=batch_size,
         _scan_dataset=_streaming_dataset(target, dataset.schema, dictionary=expr is None),

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import driftkl
+import driftkl.sources
 from driftkl import fit, progress
 from driftkl.bins import CategoricalBins, NumericBins
 
@@ -207,3 +208,17 @@ def test_cli_writes_no_progress_to_a_pipe(files):
     assert proc.returncode == 0, proc.stderr
     assert "\r" not in proc.stderr
     assert "rows/s" not in proc.stderr
+
+
+def test_folder_of_files_counts_like_one_file(files, tmp_path):
+    """A folder of Parquet parts (streamed file by file) counts exactly like the whole file."""
+    ref, cur = files
+    table = pq.read_table(cur)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, start in enumerate(range(0, table.num_rows, 4_000)):
+        pq.write_table(table.slice(start, 4_000), folder / f"part-{i}.parquet")
+    prof = driftkl.profile(ref)
+    source = driftkl.sources.open_source(str(folder), side="current")
+    assert source._files is not None and len(source._files) == 4
+    assert _counts(driftkl.compare(prof, str(folder))) == _counts(driftkl.compare(prof, cur))
