@@ -224,16 +224,32 @@ class CategoricalBins:
         )
         return np.append(lut, np.int64(missing))
 
+    def _cached_lookup(self, dictionary: pa.Array) -> NDArray[np.int64]:
+        # Batches of one Parquet row group share their dictionary: reuse the last lookup
+        # when the dictionary is equal (a C comparison), else build it. The pair is replaced
+        # atomically, so threads always see a matching (dictionary, lookup).
+        last = self.__dict__.get("_last_lookup")
+        if last is not None and last[0].equals(dictionary):
+            return last[1]  # type: ignore[no-any-return]
+        lut = self.code_lookup(dictionary)
+        self.__dict__["_last_lookup"] = (dictionary, lut)
+        return lut
+
     def count(self, arr: ArrowArray) -> NDArray[np.int64]:
         """Count an Arrow array into the bins via its dictionary codes."""
         enc = as_strings(arr)
-        lut = self.code_lookup(enc.dictionary)
+        lut = self._cached_lookup(enc.dictionary)
         codes = enc.indices
-        idx = raw_values(codes).astype(np.int64)
+        raw = raw_values(codes)
         valid = validity(codes)
         if valid is not None:
-            idx[~valid] = -1  # the last lookup entry: the missing bin
-        return np.bincount(lut[idx], minlength=self.n_bins).astype(np.int64)
+            raw = raw[valid]
+        # Count per dictionary code, then fold codes into bins (integer sums, exact).
+        per_code = np.bincount(raw, minlength=len(lut) - 1).astype(np.int64)
+        out = np.zeros(self.n_bins, dtype=np.int64)
+        np.add.at(out, lut[: len(per_code)], per_code)
+        out[-1] += len(codes) - len(raw)  # null codes: the missing bin
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form stored in profiles."""

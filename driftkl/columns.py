@@ -198,6 +198,8 @@ def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
     t = arr.type
     if pa.types.is_dictionary(t):
         values = arr.dictionary
+        if pa.types.is_string(values.type):
+            return arr
         if not (pa.types.is_string(values.type)):
             values = values.cast(pa.string())
         return pa.DictionaryArray.from_arrays(arr.indices, values)
