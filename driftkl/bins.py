@@ -112,8 +112,9 @@ class NumericBins:
             return counts
         if len(edges) <= _COMPARE_MAX_EDGES:
             # less[j] = #{v < e_j}; le_last = #{v <= ek}. NaN compares False everywhere.
-            less = [int(np.count_nonzero(x < e)) for e in edges[:-1]]
-            le_last = int(np.count_nonzero(x <= edges[-1]))
+            buf = np.empty(x.shape, dtype=bool)  # one scratch mask, reused for every edge
+            less = [int(np.count_nonzero(np.less(x, e, out=buf))) for e in edges[:-1]]
+            le_last = int(np.count_nonzero(np.less_equal(x, edges[-1], out=buf)))
             cum = np.array([*less, le_last], dtype=np.int64)
             counts[0] = cum[0]
             counts[1 : k + 1] = np.diff(cum)
