@@ -93,7 +93,7 @@ def as_float_seconds(arr: ArrowArray) -> NDArray[np.float64]:
     Timestamps and dates become seconds since the Unix epoch (UTC), durations seconds.
     """
     t = arr.type
-    pc = _pc() if not pa.types.is_float64(t) or arr.null_count else None
+    pc: Any = _pc() if not pa.types.is_float64(t) or arr.null_count else None
     if pa.types.is_dictionary(t):
         arr = arr.cast(t.value_type) if isinstance(arr, pa.Array) else pc.cast(arr, t.value_type)
         t = arr.type
@@ -123,7 +123,7 @@ def _to_numpy_float(arr: ArrowArray) -> NDArray[np.float64]:
     if arr.null_count:
         if not pa.types.is_float64(arr.type):
             arr = _pc().cast(arr, pa.float64())
-        out = raw_values(arr).copy()
+        out: NDArray[np.float64] = raw_values(arr).astype(np.float64)
         valid = validity(arr)
         if valid is not None:
             out[~valid] = np.nan
@@ -173,7 +173,8 @@ def to_numpy(arr: pa.Array) -> NDArray[Any]:
     pandas (about half a second of start-up); viewing the data buffer never does.
     """
     if arr.type not in _NUMPY_TYPES or arr.null_count:
-        return arr.to_numpy(zero_copy_only=False)
+        copied: NDArray[Any] = arr.to_numpy(zero_copy_only=False)
+        return copied
     return raw_values(arr)
 
 

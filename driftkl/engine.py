@@ -99,6 +99,7 @@ def dask_module() -> Any:
 
 def dask_source(data: Any, *, side: str, batch_size: int, scheduler: str | None) -> Source:
     """A :class:`~driftkl.sources.Source` over a ``dask.dataframe.DataFrame``."""
-    return dask_module().source_from_dataframe(
+    source: Source = dask_module().source_from_dataframe(
         data, side=side, batch_size=batch_size, scheduler=scheduler
     )
+    return source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -269,6 +270,18 @@ def _gather(batch: pa.RecordBatch, accs: dict[str, _Accumulator]) -> dict[str, _
     return out
 
 
+def _gather_rows(
+    batch: pa.RecordBatch, *, accs: dict[str, _Accumulator]
+) -> tuple[int, dict[str, _Accumulator]]:
+    return batch.num_rows, _gather(batch, accs)
+
+
+def _count_rows(
+    batch: pa.RecordBatch, *, specs: dict[str, BinSpec]
+) -> tuple[int, dict[str, NDArray[np.int64]]]:
+    return batch.num_rows, count_batch(batch, specs)
+
+
 def _merge(into: _Accumulator, part: _Accumulator) -> None:
     into.n_missing += part.n_missing
     into.chunks.extend(part.chunks)
@@ -327,7 +340,7 @@ def fit_source(
         for n_rows, part in map_batches(
             source,
             group,
-            lambda b, a=accs: (b.num_rows, _gather(b, a)),
+            functools.partial(_gather_rows, accs=accs),
             label=label,
             total_rows=total,
         ):
@@ -409,7 +422,7 @@ def count_source(
             for n_rows, part in map_batches(
                 source,
                 group,
-                lambda b, s=group_specs: (b.num_rows, count_batch(b, s)),
+                functools.partial(_count_rows, specs=group_specs),
                 label=label,
                 total_rows=total,
             ):

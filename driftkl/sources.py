@@ -279,7 +279,7 @@ def open_source(
         threads: worker threads of the local engine (``None``: one per CPU core).
         scheduler: ``dask.distributed`` scheduler address for ``engine="dask"``.
     """
-    run = {"engine": engine, "threads": threads, "scheduler": scheduler}
+    run: dict[str, Any] = {"engine": engine, "threads": threads, "scheduler": scheduler}
     if hasattr(data, "__dask_graph__") and hasattr(data, "npartitions"):
         from driftkl.engine import dask_source  # noqa: PLC0415
 

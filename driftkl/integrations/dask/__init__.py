@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import dask
 import numpy as np
 import pyarrow as pa
+from dask.base import compute as _dask_compute
+from dask.delayed import delayed as _dask_delayed
 
 from driftkl.errors import InputError
 from driftkl.sources import Source, _from_pandas
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
     from driftkl.fit import _Accumulator
 
 __all__ = ["count", "gather_reference", "source_from_dataframe"]
+
+# dask ships partial type hints; treat its entry points as untyped callables.
+compute: Any = _dask_compute
+delayed: Any = _dask_delayed
 
 
 def source_from_dataframe(ddf: Any, *, side: str, batch_size: int, scheduler: str | None) -> Source:
@@ -60,19 +65,19 @@ def _partitions(source: Source, columns: Sequence[str]) -> list[Any]:
     if source._dask is not None:
         ddf = source._dask[list(columns)]
         where = source.description
-        return [dask.delayed(_table_from_pandas)(part, where) for part in ddf.to_delayed()]
+        return [delayed(_table_from_pandas)(part, where) for part in ddf.to_delayed()]
     if source._table is not None:  # in-memory data: one slice per batch
         table = source._table.select(list(columns))
         step = source._batch_size
         return [table.slice(i, step) for i in range(0, max(table.num_rows, 1), step)]
     dataset = source._scan_dataset if source._scan_dataset is not None else source._dataset
-    out = []
+    out: list[Any] = []
     for fragment in dataset.get_fragments(filter=source._filter):
         pieces = (
             fragment.split_by_row_group() if hasattr(fragment, "split_by_row_group") else [fragment]
         )
         out.extend(
-            dask.delayed(_read_fragment)(
+            delayed(_read_fragment)(
                 piece,
                 dataset.schema,
                 list(columns),
@@ -124,17 +129,18 @@ def _gather_part(table: pa.Table, naturals: dict[str, str]) -> tuple[int, dict[s
 
 def _compute(tasks: list[Any], scheduler: str | None) -> list[Any]:
     if scheduler is None:
-        return list(dask.compute(*tasks))
-    from distributed import Client  # noqa: PLC0415
+        return list(compute(*tasks))
+    import distributed  # noqa: PLC0415
 
-    with Client(scheduler, set_as_default=False) as client:
+    client_class: Any = distributed.Client
+    with client_class(scheduler, set_as_default=False) as client:
         return list(client.gather(client.compute(tasks)))
 
 
 def count(source: Source, specs: dict[str, BinSpec]) -> tuple[dict[str, NDArray[np.int64]], int]:
     """Count every column of ``source`` into its bins, one task per partition."""
     columns = list(specs)
-    tasks = [dask.delayed(_count_part)(part, specs) for part in _partitions(source, columns)]
+    tasks = [delayed(_count_part)(part, specs) for part in _partitions(source, columns)]
     counts = {n: np.zeros(specs[n].n_bins, dtype=np.int64) for n in columns}
     rows = 0
     for n_rows, part in _compute(tasks, source.scheduler):
@@ -151,7 +157,7 @@ def gather_reference(
     from driftkl.fit import _Accumulator, _merge  # noqa: PLC0415
 
     naturals = {n: "categorical" if kinds[n] == "categorical" else "numeric" for n in columns}
-    tasks = [dask.delayed(_gather_part)(part, naturals) for part in _partitions(source, columns)]
+    tasks = [delayed(_gather_part)(part, naturals) for part in _partitions(source, columns)]
     accs = {n: _Accumulator(k) for n, k in naturals.items()}
     rows = 0
     for n_rows, part in _compute(tasks, source.scheduler):
