@@ -12,6 +12,12 @@ __all__ = ["render_markdown", "render_table"]
 
 
 _SMALL = 1e-4
+_TINY_P = 1e-300
+
+
+def _fmt_p(p: float) -> str:
+    """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
+    return "<1e-300" if p < _TINY_P else f"{p:.2g}"
 
 
 def _fmt(value: float) -> str:
@@ -41,7 +47,7 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
             cell = "" if value is None else _fmt(value.value)
             row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
         row += [
-            "" if f.test is None else f"{f.test.p_value_adjusted:.2g}",
+            "" if f.test is None else _fmt_p(f.test.p_value_adjusted),
             f"{f.n_reference}/{f.n_current}",
             f"{f.out_of_range_share:.1%}",
             f"{f.unseen_share:.1%}",
