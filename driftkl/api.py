@@ -154,18 +154,22 @@ def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None
         feat = prof.feature(c)
         t = source.schema.field(c).type
         natural = natural_kind(t, c, source.description)
-        if natural not in _COMPATIBLE[feat.kind] and feat.kind != "categorical":
-            raise SchemaMismatchError(
-                f"column {c!r} is {feat.kind} ({feat.dtype}) in the reference but "
-                f"{type_name(t)} in {source.description}. Hint: cast the current column to "
-                f"the reference type, or rebuild the profile if the type change is intended."
-            )
-        if feat.kind == "categorical" and natural not in _COMPATIBLE["categorical"]:
-            raise SchemaMismatchError(
-                f"column {c!r} is categorical ({feat.dtype}) in the reference but "
-                f"{type_name(t)} in {source.description}. Hint: cast it back "
-                f"(e.g. .astype(str)) or set columns.{c}.kind consistently on both sides."
-            )
+        allowed = set(_COMPATIBLE[feat.kind])
+        if feat.kind == "categorical" and feat.dtype.startswith(("int", "uint")):
+            # an integer column that gained nulls in pandas arrives as float64: 3.0 reads "3"
+            allowed.add("numeric")
+        if natural in allowed:
+            continue
+        hint = (
+            f"cast it back (e.g. .astype(str)) or set columns.{c}.kind consistently on both sides"
+            if feat.kind == "categorical"
+            else "cast the current column to the reference type, or rebuild the profile if "
+            "the type change is intended"
+        )
+        raise SchemaMismatchError(
+            f"column {c!r} is {feat.kind} ({feat.dtype}) in the reference but {type_name(t)} "
+            f"in {source.description}. Hint: {hint}."
+        )
 
 
 def compare(

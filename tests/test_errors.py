@@ -100,6 +100,16 @@ def test_int_vs_float_is_compatible():
     assert report["a"].status == "ok"
 
 
+def test_integer_categorical_vs_float_with_nulls_is_compatible():
+    """An integer column that became float64 with NaN still matches its integer categories."""
+    ref = pd.DataFrame({"n": [1, 2, 3] * 50})
+    cur = pd.DataFrame({"n": [1.0, 2.0, np.nan, 3.0, 2.5, 1.0] * 25})
+    f = driftkl.compare(ref, cur)["n"]
+    assert f.kind == "categorical"
+    assert f.labels == ("1", "2", "3", "(other)", "(unseen)", "missing")
+    assert f.current_counts == (50, 25, 25, 0, 25, 25)  # 2.5 is unseen, NaN is missing
+
+
 def test_mixed_type_object_column():
     """An object column mixing numbers and strings names the types and the cast to use."""
     ref = pd.DataFrame({"m": pd.Series([1, "a", 2.5, None], dtype=object)})
