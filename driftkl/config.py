@@ -67,6 +67,9 @@ class BinningConfig:
             current value among them counts as ``other`` rather than ``unseen``).
         integer_categorical_max: integer columns with at most this many distinct reference
             values are binned as categorical; others as numeric.
+        reference_memory_mib: reference values of numeric columns held in memory at once to
+            fit exact quantiles. A column whose values need more is fitted in a few streaming
+            passes instead (exact all the same; see :mod:`driftkl.quantiles`).
     """
 
     method: str = "quantile"
@@ -75,6 +78,7 @@ class BinningConfig:
     top_k: int = 50
     max_vocabulary: int = 10_000
     integer_categorical_max: int = 20
+    reference_memory_mib: int = 256
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,7 @@ def _binning(value: Any, where: str) -> BinningConfig:
     _integer(b.top_k, f"{where}.top_k", minimum=1)
     _integer(b.max_vocabulary, f"{where}.max_vocabulary", minimum=0)
     _integer(b.integer_categorical_max, f"{where}.integer_categorical_max", minimum=0)
+    _integer(b.reference_memory_mib, f"{where}.reference_memory_mib", minimum=1)
     return b
 
 

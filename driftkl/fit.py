@@ -22,10 +22,11 @@ from driftkl.columns import (
 )
 from driftkl.engine import map_batches, resolve_threads
 from driftkl.errors import ColumnNotFoundError, InputError
+from driftkl.quantiles import linear_quantiles
 from driftkl.sources import COLUMNS_PER_PASS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from numpy.typing import NDArray
 
@@ -120,8 +121,11 @@ class _Accumulator:
 
 def _merge_small(
     edges: NDArray[np.float64], counts: NDArray[np.int64], minimum: int
-) -> NDArray[np.float64]:
-    """Merge adjacent inner bins until each holds at least ``minimum`` reference values."""
+) -> NDArray[np.int64]:
+    """Indices of the edges kept when adjacent inner bins are merged.
+
+    Bins are joined left to right until each holds at least ``minimum`` reference values.
+    """
     keep = [0]
     acc = 0
     for i, c in enumerate(counts):
@@ -132,55 +136,121 @@ def _merge_small(
     keep.append(len(edges) - 1)
     if acc < minimum and len(keep) > 2:  # noqa: PLR2004 - last bin too small: join its left
         keep.pop(-2)
-    return edges[sorted(set(keep))]
+    return np.asarray(sorted(set(keep)), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _NumericSummary:
+    """What edge fitting needs to know about a numeric reference column."""
+
+    n_finite: int
+    n_inf: int
+    n_missing: int
+    minimum: float
+    maximum: float
+
+
+def _numeric_plan(
+    name: str, summary: _NumericSummary, config: DriftConfig, where: str
+) -> tuple[str, int, NDArray[np.float64] | None, list[str]]:
+    """Method, bin count, explicit edges (if configured) and notes of a numeric column."""
+    col = config.columns.get(name)
+    notes: list[str] = []
+    if summary.n_inf:
+        notes.append(
+            f"{summary.n_inf} infinite reference value(s) counted in the out-of-range bins"
+        )
+    method = (col.method if col and col.method else None) or config.binning.method
+    n_bins = (col.bins if col and col.bins else None) or config.binning.bins
+    if col is not None and col.edges is not None:
+        return "explicit", n_bins, np.asarray(col.edges, dtype=np.float64), notes
+    if summary.n_finite == 0:
+        what = "NaN/null" if summary.n_inf == 0 else "NaN/null or infinite"
+        raise InputError(
+            f"column {name!r} in {where} has no finite values "
+            f"({summary.n_missing + summary.n_inf} rows, all {what}), so no bins can be "
+            f"fitted. Hint: exclude it (exclude: [{name}]) or fix the upstream data."
+        )
+    return method, n_bins, None, notes
+
+
+def _numeric_edges(
+    method: str,
+    n_bins: int,
+    summary: _NumericSummary,
+    quantiles: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """Edges from the reference: equal-width or (exact) quantiles."""
+    if method == "uniform":
+        return np.linspace(summary.minimum, summary.maximum, n_bins + 1)
+    return quantiles(np.linspace(0.0, 1.0, n_bins + 1))
+
+
+def _numeric_spec(
+    edges: NDArray[np.float64], method: str, kind: str, notes: list[str]
+) -> NumericBins:
+    """Bins from fitted edges (tied edges merged; a note for a constant column)."""
+    edges = np.unique(edges)
+    if edges.size == 1:
+        notes.append(f"constant in the reference (every finite value is {edges[0]:.6g})")
+    return NumericBins(
+        edges=tuple(float(e) for e in edges), method=method, datetime=kind == "datetime"
+    )
+
+
+def _numeric_column(
+    name: str,
+    kind: str,
+    spec: NumericBins,
+    counts: NDArray[np.int64],
+    *,
+    notes: list[str],
+    config: DriftConfig,
+) -> FittedColumn:
+    """The fitted column, thin bins joined per ``min_count`` (their counts summed)."""
+    col = config.columns.get(name)
+    min_count = col.min_count if col and col.min_count is not None else None
+    if min_count is None:
+        min_count = config.binning.min_count
+    edges = np.asarray(spec.edges)
+    if min_count and edges.size > 2 and spec.method != "explicit":  # noqa: PLR2004
+        keep = _merge_small(edges, counts[1:-2], min_count)
+        spec = NumericBins(
+            edges=tuple(float(e) for e in edges[keep]),
+            method=spec.method,
+            datetime=spec.datetime,
+        )
+        inner = np.add.reduceat(counts[1:-2], keep[:-1])
+        counts = np.concatenate([counts[:1], inner, counts[-2:]])
+    return FittedColumn(name, kind, "", spec, counts, tuple(notes))
 
 
 def _fit_numeric(
     name: str, acc: _Accumulator, config: DriftConfig, kind: str, where: str
 ) -> FittedColumn:
-    col = config.columns.get(name)
     values = acc.values()  # sorted, no NaN: -inf first, +inf last
     lo = int(np.searchsorted(values, -np.inf, side="right"))
     hi = int(np.searchsorted(values, np.inf, side="left"))
     finite = values[lo:hi]
-    notes: list[str] = []
-    n_inf = int(values.size - finite.size)
-    if n_inf:
-        notes.append(f"{n_inf} infinite reference value(s) counted in the out-of-range bins")
-    method = (col.method if col and col.method else None) or config.binning.method
-    n_bins = (col.bins if col and col.bins else None) or config.binning.bins
-    min_count = col.min_count if col and col.min_count is not None else None
-    if min_count is None:
-        min_count = config.binning.min_count
-    if col is not None and col.edges is not None:
-        edges = np.asarray(col.edges, dtype=np.float64)
-        method = "explicit"
-    elif finite.size == 0:
-        what = "NaN/null" if n_inf == 0 else "NaN/null or infinite"
-        raise InputError(
-            f"column {name!r} in {where} has no finite values ({acc.n_missing + n_inf} rows, "
-            f"all {what}), so no bins can be fitted. Hint: exclude it (exclude: [{name}]) or "
-            "fix the upstream data."
-        )
-    elif method == "uniform":
-        edges = np.linspace(finite[0], finite[-1], n_bins + 1)
-    else:
-        edges = np.quantile(finite, np.linspace(0.0, 1.0, n_bins + 1))
-    edges = np.unique(edges)
-    if edges.size == 1:
-        notes.append(f"constant in the reference (every finite value is {edges[0]:.6g})")
-    spec = NumericBins(
-        edges=tuple(float(e) for e in edges), method=method, datetime=kind == "datetime"
+    summary = _NumericSummary(
+        n_finite=int(finite.size),
+        n_inf=int(values.size - finite.size),
+        n_missing=acc.n_missing,
+        minimum=float(finite[0]) if finite.size else 0.0,
+        maximum=float(finite[-1]) if finite.size else 0.0,
     )
-    counts = spec.count_sorted(values)
-    if min_count and edges.size > 2 and method != "explicit":  # noqa: PLR2004
-        merged = _merge_small(edges, counts[1:-2], min_count)
-        spec = NumericBins(
-            edges=tuple(float(e) for e in merged), method=method, datetime=kind == "datetime"
+    method, n_bins, edges, notes = _numeric_plan(name, summary, config, where)
+    if edges is None:
+        edges = _numeric_edges(
+            method,
+            n_bins,
+            summary,
+            lambda qs: linear_quantiles(finite.__getitem__, finite.size, qs),
         )
-        counts = spec.count_sorted(values)
+    spec = _numeric_spec(edges, method, kind, notes)
+    counts = spec.count_sorted(values)
     counts[-1] += acc.n_missing
-    return FittedColumn(name, kind, "", spec, counts, tuple(notes))
+    return _numeric_column(name, kind, spec, counts, notes=notes, config=config)
 
 
 def _fit_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> FittedColumn:
@@ -207,18 +277,24 @@ def _fit_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> Fitte
 def _int_as_categorical(name: str, acc: _Accumulator, config: DriftConfig) -> FittedColumn:
     values = acc.values()
     uniq, counts = np.unique(values, return_counts=True)  # sorted input: a linear pass
+    return _int_counts_as_categorical(name, uniq, counts, acc.n_missing, config)
+
+
+def _int_counts_as_categorical(
+    name: str,
+    uniq: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    n_missing: int,
+    config: DriftConfig,
+) -> FittedColumn:
+    """An integer column with few distinct values, binned as categorical."""
     labels = from_numpy(uniq.astype(np.int64)).cast(pa.string()).to_pylist()
     cat = _Accumulator(
         "categorical",
-        n_missing=acc.n_missing,
+        n_missing=n_missing,
         category_counts=dict(zip(labels, counts.tolist(), strict=True)),
     )
     return _fit_categorical(name, cat, config)
-
-
-# Gathered reference values of numeric columns held at once while fitting exact quantiles:
-# columns are fitted in groups that fit in this budget (one read of just those columns each).
-REFERENCE_MEMORY_BYTES = 128 * 2**20
 
 
 def _kinds(source: Source, columns: Sequence[str], config: DriftConfig) -> dict[str, str]:
@@ -310,8 +386,10 @@ def fit_source(
 
     Numeric quantile edges are exact (``numpy.quantile`` over all finite reference values).
     To bound memory, numeric columns are read in groups whose values fit in
-    :data:`REFERENCE_MEMORY_BYTES` (each group reads only its own columns), and each column
-    is sorted once, which gives both its quantiles and its counts.
+    ``binning.reference_memory_mib`` (each group reads only its own columns), and each column
+    is sorted once, which gives both its quantiles and its counts. A column too large for that
+    budget on its own is fitted in streaming passes (:mod:`driftkl.streamfit`) with the same
+    exact result.
     """
     where = source.description
     kinds = _kinds(source, columns, config)
@@ -326,7 +404,17 @@ def fit_source(
     total = source.count_rows()
     fitted: dict[str, FittedColumn] = {}
     rows = 0
-    groups = _groups(columns, kinds, total, REFERENCE_MEMORY_BYTES)
+    budget = config.binning.reference_memory_mib * 2**20
+    streamed = [c for c in columns if kinds[c] != "categorical" and total and 8 * total > budget]
+    for group in _passes(streamed):
+        from driftkl.streamfit import fit_streaming  # noqa: PLC0415 - large references only
+
+        done, rows = fit_streaming(source, group, kinds, config)
+        fitted.update(
+            {n: _with_dtype(source, fc) for n, fc in done.items()},
+        )
+    in_memory = [c for c in columns if c not in set(streamed)]
+    groups = _groups(in_memory, kinds, total, budget)
     threads = resolve_threads(source.threads)
     for i, group in enumerate(groups):
         # "integer" columns gather numbers and become categorical after the pass if they have
@@ -354,6 +442,12 @@ def fit_source(
     return [fitted[c] for c in columns], rows
 
 
+def _with_dtype(source: Source, fc: FittedColumn) -> FittedColumn:
+    """The fitted column with its source type name filled in."""
+    dtype = type_name(source.schema.field(fc.name).type)
+    return FittedColumn(fc.name, fc.kind, dtype, fc.bins, fc.counts, fc.notes)
+
+
 def _fit_all(
     source: Source,
     /,
@@ -371,14 +465,7 @@ def _fit_all(
             fc = _fit_column(name, accs[name], kinds[name], config, where)
         finally:
             accs[name].release()
-        return FittedColumn(
-            name,
-            fc.kind,
-            type_name(source.schema.field(name).type),
-            fc.bins,
-            fc.counts,
-            fc.notes,
-        )
+        return _with_dtype(source, fc)
 
     if threads == 1 or len(group) <= 1:
         return {n: one(n) for n in group}
@@ -403,7 +490,7 @@ def count_batch(batch: pa.RecordBatch, specs: dict[str, BinSpec]) -> dict[str, N
 
 
 def count_source(
-    source: Source, specs: dict[str, BinSpec]
+    source: Source, specs: dict[str, BinSpec], *, label: str = "current"
 ) -> tuple[dict[str, NDArray[np.int64]], int]:
     """Stream a source and count each column into its bins (integer sums: deterministic)."""
     columns = list(specs)
@@ -417,13 +504,13 @@ def count_source(
         passes = _passes(columns)
         for i, group in enumerate(passes):
             group_specs = {n: specs[n] for n in group}
-            label = "current" if len(passes) == 1 else f"current {i + 1}/{len(passes)}"
+            what = label if len(passes) == 1 else f"{label} {i + 1}/{len(passes)}"
             rows = 0
             for n_rows, part in map_batches(
                 source,
                 group,
                 functools.partial(_count_rows, specs=group_specs),
-                label=label,
+                label=what,
                 total_rows=total,
             ):
                 rows += n_rows

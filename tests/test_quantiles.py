@@ -1,0 +1,224 @@
+"""Exact quantiles in bounded memory: the streaming search equals numpy.quantile bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import driftkl
+from driftkl import quantiles
+from driftkl.errors import InputError
+from driftkl.quantiles import StreamingQuantiles, count_windows, linear_quantiles
+
+QS = np.linspace(0.0, 1.0, 11)
+
+
+def _search(x: np.ndarray, qs: np.ndarray = QS, chunks: int = 7) -> StreamingQuantiles:
+    """Drive a search over ``x`` split into batches, as the streaming fit does."""
+    parts = [p[np.isfinite(p)] for p in np.array_split(x, chunks)]
+    sq = StreamingQuantiles(np.asarray(qs))
+    for p in parts:
+        sq.add_stats(p, sq.batch_sketch(p))
+    sq.start()
+    while True:
+        if (windows := sq.windows()) is not None:
+            for p in parts:
+                sq.add_counts(count_windows(windows, p))
+            sq.end_count()
+        elif (cells := sq.cells()) is not None:
+            for p in parts:
+                sq.add_gathered(sq.gather_batch(p, cells))
+            sq.end_gather()
+        else:
+            return sq
+
+
+def _datasets() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(3)
+    n = 60_000
+    return {
+        "normal": rng.normal(size=n),
+        "few ties": rng.integers(0, 4, n).astype(float),
+        "heavy tail": np.exp(3 * rng.normal(size=n)),
+        "half zeros": np.where(rng.random(n) < 0.5, 0.0, rng.normal(size=n)),
+        "outliers": np.append(rng.normal(size=n), [1e300, -1e300]),
+        "tiny steps": 1.0 + np.arange(n) * np.finfo(float).eps,
+        "constant": np.full(n, 2.5),
+    }
+
+
+@pytest.mark.parametrize("name", list(_datasets()))
+def test_streaming_quantiles_equal_numpy_bit_for_bit(name):
+    x = _datasets()[name]
+    sq = _search(x)
+    assert np.array_equal(sq.quantiles(), np.quantile(x, QS))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 1001])
+def test_streaming_quantiles_small_inputs(n):
+    x = np.random.default_rng(n).normal(size=n)
+    assert np.array_equal(_search(x, chunks=min(n, 3)).quantiles(), np.quantile(x, QS))
+
+
+def test_refine_pass_when_cells_are_too_big_to_gather(monkeypatch):
+    """A cell larger than the gather limit is split and counted again, still exactly."""
+    monkeypatch.setattr(quantiles, "GATHER_MAX_VALUES", 50)
+    x = np.random.default_rng(5).normal(size=200_000)
+    sq = _search(x)
+    assert np.array_equal(sq.quantiles(), np.quantile(x, QS))
+    assert sq.passes >= 4  # sketch, count, at least one refine count, gather
+
+
+def test_sketch_miss_widens_the_windows(monkeypatch):
+    """Windows too narrow to hold a rank are widened until they do; the answer is exact."""
+    monkeypatch.setattr(quantiles, "_WINDOW", 1e-5)
+    monkeypatch.setattr(quantiles, "_BOUNDARIES_PER_RANK", 2)
+    x = np.random.default_rng(6).normal(size=50_000)
+    sq = _search(x)
+    assert np.array_equal(sq.quantiles(), np.quantile(x, QS))
+    assert sq._widen > 1
+
+
+def test_quantiles_of_refuses_quantiles_not_searched_for():
+    sq = _search(np.arange(100.0))
+    with pytest.raises(ValueError, match="not searched for"):
+        sq.quantiles_of(np.array([0.5]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    x=arrays(
+        np.float64,
+        st.integers(1, 300),
+        elements=st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    ),
+    qs=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=12),
+)
+def test_linear_quantiles_equal_numpy(x, qs):
+    """The shared interpolation repeats numpy's ``method="linear"`` exactly."""
+    s = np.sort(x)
+    q = np.asarray(qs)
+    assert np.array_equal(linear_quantiles(s.__getitem__, s.size, q), np.quantile(x, q))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    x=arrays(
+        np.float64,
+        st.integers(2, 3_000),
+        elements=st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=16),
+    ),
+    chunks=st.integers(1, 9),
+)
+def test_streaming_quantiles_property(x, chunks):
+    """Any data (many ties with half-precision values), any batching: numpy's answer."""
+    assert np.array_equal(_search(x, chunks=chunks).quantiles(), np.quantile(x, QS))
+
+
+# --- the streaming fit inside profile() ------------------------------------------------------
+
+
+def _table(n: int, seed: int) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    x[rng.random(n) < 0.02] = np.nan
+    x[:5] = np.inf
+    x[5:8] = -np.inf
+    return pa.table(
+        {
+            "x": x,
+            "ties": rng.integers(0, 4, n).astype(float),
+            "few_ints": pa.array(
+                np.where(rng.random(n) < 0.01, None, rng.integers(0, 5, n)), type=pa.int64()
+            ),
+            "many_ints": rng.integers(0, 10**6, n),
+            "heavy": np.exp(3 * rng.normal(size=n)),
+            "ts": pa.array(
+                (1_700_000_000 + rng.integers(0, 86_400 * 30, n)) * 1_000_000,
+                type=pa.timestamp("us"),
+            ),
+            "s": pa.array(rng.choice(["a", "b", "c"], n)),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def big_reference(tmp_path_factory):
+    """300k rows: 2.3 MiB per numeric column, over a 1 MiB budget."""
+    path = tmp_path_factory.mktemp("stream") / "ref.parquet"
+    pq.write_table(_table(300_000, 11), path, row_group_size=70_000)
+    return str(path)
+
+
+def _features(prof: driftkl.Profile) -> list[dict]:
+    return [f.to_dict() for f in prof.features]
+
+
+@pytest.mark.parametrize(("threads", "batch_size"), [(1, 131_072), (2, 9_999), (3, 50_000)])
+def test_streamed_profile_equals_in_memory_profile(big_reference, threads, batch_size):
+    """Edges and counts of every column are identical on both paths."""
+    in_memory = driftkl.profile(big_reference)
+    streamed = driftkl.profile(
+        big_reference,
+        binning={"reference_memory_mib": 1},
+        threads=threads,
+        batch_size=batch_size,
+    )
+    assert _features(streamed) == _features(in_memory)
+    kinds = {f.name: f.kind for f in streamed.features}
+    assert kinds == {
+        "x": "numeric",
+        "ties": "numeric",
+        "few_ints": "categorical",
+        "many_ints": "numeric",
+        "heavy": "numeric",
+        "ts": "datetime",
+        "s": "categorical",
+    }
+
+
+@pytest.mark.parametrize(
+    "binning",
+    [
+        {"method": "uniform", "bins": 7},
+        {"bins": 40, "min_count": 20_000},
+    ],
+)
+def test_streamed_profile_equals_in_memory_with_other_binning(big_reference, binning):
+    in_memory = driftkl.profile(big_reference, binning=binning)
+    streamed = driftkl.profile(big_reference, binning={**binning, "reference_memory_mib": 1})
+    assert _features(streamed) == _features(in_memory)
+
+
+def test_streamed_profile_with_explicit_edges(big_reference):
+    columns = {"x": {"edges": [-1.0, 0.0, 1.0]}}
+    in_memory = driftkl.profile(big_reference, columns=columns)
+    streamed = driftkl.profile(big_reference, columns=columns, binning={"reference_memory_mib": 1})
+    assert _features(streamed) == _features(in_memory)
+    assert streamed.feature("x").bins.edges == (-1.0, 0.0, 1.0)
+
+
+def test_streamed_all_missing_column_is_the_same_clear_error(tmp_path):
+    n = 200_000
+    path = tmp_path / "nan.parquet"
+    pq.write_table(pa.table({"empty": np.full(n, np.nan), "ok": np.arange(n, dtype=float)}), path)
+    with pytest.raises(InputError, match=r"column 'empty' .* has no finite values"):
+        driftkl.profile(str(path), binning={"reference_memory_mib": 1})
+
+
+def test_streamed_compare_gives_the_same_report(big_reference, tmp_path):
+    cur = tmp_path / "cur.parquet"
+    pq.write_table(_table(100_000, 12), cur)
+    a = driftkl.compare(big_reference, str(cur)).to_dict(bins=True)
+    b = driftkl.compare(big_reference, str(cur), binning={"reference_memory_mib": 1}).to_dict(
+        bins=True
+    )
+    for d in (a, b):
+        d.pop("created_at", None)
+        d.pop("duration_seconds", None)
+    assert a["features"] == b["features"]
