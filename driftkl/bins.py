@@ -39,10 +39,19 @@ __all__ = ["BinSpec", "CategoricalBins", "NumericBins", "bins_from_dict"]
 _COMPARE_MAX_EDGES = 24
 
 
-def _fmt(x: float, *, datetime: bool) -> str:
+def _timespec(edges: tuple[float, ...]) -> str:
+    """The coarsest ISO time precision that still tells neighbouring edges apart."""
+    gaps = [b - a for a, b in itertools.pairwise(edges) if b > a]
+    smallest = min(gaps, default=1.0)
+    if smallest >= 1.0:
+        return "seconds"
+    return "milliseconds" if smallest >= 1e-3 else "microseconds"  # noqa: PLR2004
+
+
+def _fmt(x: float, *, datetime: bool, timespec: str = "auto") -> str:
     if datetime:
         stamp = dt.datetime.fromtimestamp(x, tz=dt.timezone.utc)
-        return stamp.isoformat().replace("+00:00", "Z")
+        return stamp.isoformat(timespec=timespec).replace("+00:00", "Z")
     return f"{x:.6g}"
 
 
@@ -68,7 +77,8 @@ class NumericBins:
     @property
     def labels(self) -> tuple[str, ...]:
         """Human-readable bin labels in count order."""
-        e = [_fmt(x, datetime=self.datetime) for x in self.edges]
+        spec = _timespec(self.edges) if self.datetime else "auto"
+        e = [_fmt(x, datetime=self.datetime, timespec=spec) for x in self.edges]
         if len(self.edges) == 1 or self.edges[0] == self.edges[-1]:
             inner = [f"[{e[0]}, {e[0]}]"]
         else:

@@ -14,6 +14,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 import driftkl
+from driftkl.bins import NumericBins
 
 
 def test_worked_example_through_compare(classic):
@@ -266,3 +267,13 @@ def test_threshold_on_inf_is_drift(classic):
     cur = pd.DataFrame({"x": ["9"] * 5})
     report = driftkl.compare(ref, cur, pseudo_count=0, thresholds={"kl_divergence": {"drift": 1.0}})
     assert report["x"].status == "drift"
+
+
+def test_datetime_labels_drop_sub_second_noise():
+    """Quantile edges of timestamps print to the second when the bins are wider than that."""
+    wide = NumericBins(edges=(1_700_000_000.25, 1_700_003_600.5, 1_700_007_200.75), datetime=True)
+    assert wide.labels[1] == "[2023-11-14T22:13:20Z, 2023-11-14T23:13:20Z)"
+    narrow = NumericBins(edges=(1_700_000_000.25, 1_700_000_000.5), datetime=True)
+    assert narrow.labels[1] == "[2023-11-14T22:13:20.250Z, 2023-11-14T22:13:20.500Z]"
+    fine = NumericBins(edges=(1_700_000_000.000001, 1_700_000_000.000002), datetime=True)
+    assert fine.labels[0] == "< 2023-11-14T22:13:20.000001Z"
