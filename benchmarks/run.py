@@ -185,8 +185,11 @@ def generate_in_child(out: Path, rows: int, n_num: int, n_cat: int, parts: int) 
     }
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process run."""
+Result = tuple[float, float, float]  # wall seconds, peak RSS MiB, CPU seconds (user + sys)
+
+
+def measure(cmd: list[str]) -> Result:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one process run."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -197,17 +200,15 @@ def measure(cmd: list[str]) -> tuple[float, float]:
         proc.stderr.close()
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:4]} failed ({proc.returncode}): {err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # Linux: KiB
 
 
-def run(
-    paths: dict[str, Path], cases: list[str], reps: int
-) -> dict[str, list[tuple[float, float]]]:
+def run(paths: dict[str, Path], cases: list[str], reps: int) -> dict[str, list[Result]]:
     """Interleaved repetitions of every case (one warm-up round not recorded)."""
     cmds = commands(paths)
     for case in cases:  # warm the page cache and the bytecode cache
         measure(cmds[case])
-    results: dict[str, list[tuple[float, float]]] = {c: [] for c in cases}
+    results: dict[str, list[Result]] = {c: [] for c in cases}
     for rep in range(reps):
         for case in cases:
             results[case].append(measure(cmds[case]))
@@ -215,25 +216,27 @@ def run(
     return results
 
 
-def table(results: dict[str, list[tuple[float, float]]], rows: int) -> str:
+def table(results: dict[str, list[Result]], rows: int) -> str:
     """Markdown table of medians and ratios to the decode floors."""
-    med = {c: statistics.median(w for w, _ in r) for c, r in results.items()}
+    med = {c: statistics.median(w for w, _, _ in r) for c, r in results.items()}
     lines = [
         (
             "| case | median wall (s) | min–max (s) | × floor (both files) | × floor_current "
-            "| × floor_dict | rows/s (current) | median peak RSS (MiB) |"
+            "| × floor_dict | rows/s (current) | median peak RSS (MiB) | median CPU (s) |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case, rs in results.items():
-        walls = [w for w, _ in rs]
-        rss = statistics.median(m for _, m in rs)
+        walls = [w for w, _, _ in rs]
+        rss = statistics.median(m for _, m, _ in rs)
+        cpu = statistics.median(c for _, _, c in rs)
         ratio = f"{med[case] / med['floor']:.2f}" if "floor" in med else "–"
         ratio_cur = f"{med[case] / med['floor_current']:.2f}" if "floor_current" in med else "–"
         ratio_dict = f"{med[case] / med['floor_dict']:.2f}" if "floor_dict" in med else "–"
         lines.append(
             f"| {case} | {med[case]:.2f} | {min(walls):.2f}–{max(walls):.2f} | {ratio} "
-            f"| {ratio_cur} | {ratio_dict} | {rows / med[case] / 1e6:.1f} M | {rss:.0f} |"
+            f"| {ratio_cur} | {ratio_dict} | {rows / med[case] / 1e6:.1f} M | {rss:.0f} "
+            f"| {cpu:.1f} |"
         )
     return "\n".join(lines)
 
@@ -264,8 +267,8 @@ def main() -> None:
             out = Path(args.dir) / f"w1-{rows}-{args.num}-{args.cat}"
             paths = generate_in_child(out, rows, args.num, args.cat, parts)
             res = run(paths, ["profile"], args.reps)
-            wall = statistics.median(w for w, _ in res["profile"])
-            rss = statistics.median(m for _, m in res["profile"])
+            wall = statistics.median(w for w, _, _ in res["profile"])
+            rss = statistics.median(m for _, m, _ in res["profile"])
             print(
                 f"| {rows:,} | {args.num + args.cat} | {wall:.2f} | {rss:.0f} "
                 f"| {rows / wall / 1e6:.1f} M |",

@@ -175,15 +175,15 @@ class StreamingQuantiles:
             sketch.update(finite)
         return sketch
 
-    def add_stats(self, finite: NDArray[np.float64], sketch: Any) -> None:
-        """Merge one batch's finite values (their count and range) and its sketch."""
-        if finite.size:
-            self.n_finite += int(finite.size)
-            self.minimum = min(self.minimum, float(finite.min()))
-            self.maximum = max(self.maximum, float(finite.max()))
-        if self._sketch is None:
-            self._sketch = _kll().kll_doubles_sketch(SKETCH_K)
-        self._sketch.merge(sketch)
+    def add_stats(self, n_finite: int, minimum: float, maximum: float, sketch: Any) -> None:
+        """Merge one batch's count and range of finite values and its sketch (if any)."""
+        self.n_finite += n_finite
+        self.minimum = min(self.minimum, minimum)
+        self.maximum = max(self.maximum, maximum)
+        if sketch is not None:
+            if self._sketch is None:
+                self._sketch = _kll().kll_doubles_sketch(SKETCH_K)
+            self._sketch.merge(sketch)
 
     def _wanted(self) -> list[int]:
         return order_statistics_needed(self.n_finite, self.qs).tolist()  # type: ignore[no-any-return]

@@ -38,7 +38,7 @@ from driftkl.fit import (
 from driftkl.quantiles import StreamingQuantiles, count_windows
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import pyarrow as pa
     from numpy.typing import NDArray
@@ -82,7 +82,9 @@ class _BatchStats:
     n_missing: int
     n_neg_inf: int
     n_pos_inf: int
-    finite: NDArray[np.float64]
+    n_finite: int
+    minimum: float
+    maximum: float
     sketch: Any
     distinct: tuple[NDArray[np.float64], NDArray[np.int64]] | None
 
@@ -108,7 +110,9 @@ def _stats(batch: pa.RecordBatch, *, plan: dict[str, tuple[bool, int | None]]) -
             n_missing=n_nan,
             n_neg_inf=n_neg,
             n_pos_inf=int(x.size - finite.size) - n_nan - n_neg,
-            finite=finite,
+            n_finite=int(finite.size),
+            minimum=float(finite.min()) if finite.size else np.inf,
+            maximum=float(finite.max()) if finite.size else -np.inf,
             sketch=StreamingQuantiles.batch_sketch(finite) if sketch else None,
             distinct=distinct,
         )
@@ -121,12 +125,7 @@ def _merge_stats(col: _Column, part: _BatchStats) -> None:
     col.n_pos_inf += part.n_pos_inf
     search = col.search
     assert search is not None
-    if part.sketch is not None:
-        search.add_stats(part.finite, part.sketch)
-    elif part.finite.size:
-        search.n_finite += int(part.finite.size)
-        search.minimum = min(search.minimum, float(part.finite.min()))
-        search.maximum = max(search.maximum, float(part.finite.max()))
+    search.add_stats(part.n_finite, part.minimum, part.maximum, part.sketch)
     if col.distinct is not None:
         if part.distinct is None:
             col.distinct = None
@@ -159,10 +158,9 @@ def _run(
     names: Sequence[str],
     work: Callable[[pa.RecordBatch], dict[str, Any]],
     label: str,
-) -> list[dict[str, Any]]:
-    return list(
-        map_batches(source, names, work, label=label, total_rows=source.count_rows()),
-    )
+) -> Iterator[dict[str, Any]]:
+    """Per-batch results in batch order, streamed (never all held at once)."""
+    return map_batches(source, names, work, label=label, total_rows=source.count_rows())
 
 
 def _search(source: Source, columns: dict[str, _Column], label: str) -> None:
