@@ -389,31 +389,35 @@ def fit_source(
     ``binning.reference_memory_mib`` (each group reads only its own columns), and each column
     is sorted once, which gives both its quantiles and its counts. A column too large for that
     budget on its own is fitted in streaming passes (:mod:`driftkl.streamfit`) with the same
-    exact result.
+    exact result; so is every numeric column of a dask DataFrame, whose length is unknown.
     """
     where = source.description
     kinds = _kinds(source, columns, config)
-    if source.engine == "dask":
-        from driftkl.engine import dask_module  # noqa: PLC0415
-
-        gathered, rows = dask_module().gather_reference(source, columns, kinds)
-        if rows == 0:
-            raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
-        return _fitted(source, columns, kinds, gathered, config), rows
-
     total = source.count_rows()
     fitted: dict[str, FittedColumn] = {}
     rows = 0
     budget = config.binning.reference_memory_mib * 2**20
-    streamed = [c for c in columns if kinds[c] != "categorical" and total and 8 * total > budget]
+    streamed = [
+        c for c in columns if kinds[c] != "categorical" and (total is None or 8 * total > budget)
+    ]
     for group in _passes(streamed):
         from driftkl.streamfit import fit_streaming  # noqa: PLC0415 - large references only
 
         done, rows = fit_streaming(source, group, kinds, config)
-        fitted.update(
-            {n: _with_dtype(source, fc) for n, fc in done.items()},
-        )
+        fitted.update({n: _with_dtype(source, fc) for n, fc in done.items()})
     in_memory = [c for c in columns if c not in set(streamed)]
+    if source.engine == "dask" and in_memory:
+        from driftkl.engine import dask_module  # noqa: PLC0415
+
+        gathered, rows = dask_module().gather_reference(source, in_memory, kinds)
+        if rows == 0:
+            raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
+        fitted.update({c.name: c for c in _fitted(source, in_memory, kinds, gathered, config)})
+        return [fitted[c] for c in columns], rows
+    if source.engine == "dask":
+        if rows == 0:
+            raise InputError(f"{where} has no rows. Hint: check the path, the filter and the data.")
+        return [fitted[c] for c in columns], rows
     groups = _groups(in_memory, kinds, total, budget)
     threads = resolve_threads(source.threads)
     for i, group in enumerate(groups):

@@ -168,22 +168,29 @@ class StreamingQuantiles:
 
     # pass 1 -------------------------------------------------------------------------------
     @staticmethod
-    def batch_sketch(finite: NDArray[np.float64]) -> Any:
-        """A KLL sketch of one batch's finite values (built in a worker thread)."""
+    def batch_sketch(finite: NDArray[np.float64]) -> bytes:
+        """A serialised KLL sketch of one batch's finite values (built in a worker).
+
+        Serialised so that it can travel from a Dask worker as well as from a thread.
+        """
         sketch = _kll().kll_doubles_sketch(SKETCH_K)
         if finite.size:
-            sketch.update(finite)
-        return sketch
+            # the binding takes only writable C-contiguous arrays; Arrow views are read-only
+            sketch.update(np.require(finite, dtype=np.float64, requirements=["C", "W"]))
+        return bytes(sketch.serialize())
 
-    def add_stats(self, n_finite: int, minimum: float, maximum: float, sketch: Any) -> None:
+    def add_stats(
+        self, n_finite: int, minimum: float, maximum: float, sketch: bytes | None
+    ) -> None:
         """Merge one batch's count and range of finite values and its sketch (if any)."""
         self.n_finite += n_finite
         self.minimum = min(self.minimum, minimum)
         self.maximum = max(self.maximum, maximum)
         if sketch is not None:
+            kll = _kll().kll_doubles_sketch
             if self._sketch is None:
-                self._sketch = _kll().kll_doubles_sketch(SKETCH_K)
-            self._sketch.merge(sketch)
+                self._sketch = kll(SKETCH_K)
+            self._sketch.merge(kll.deserialize(sketch))
 
     def _wanted(self) -> list[int]:
         return order_statistics_needed(self.n_finite, self.qs).tolist()  # type: ignore[no-any-return]

@@ -85,7 +85,7 @@ class _BatchStats:
     n_finite: int
     minimum: float
     maximum: float
-    sketch: Any
+    sketch: bytes | None
     distinct: tuple[NDArray[np.float64], NDArray[np.int64]] | None
 
 
@@ -160,6 +160,10 @@ def _run(
     label: str,
 ) -> Iterator[dict[str, Any]]:
     """Per-batch results in batch order, streamed (never all held at once)."""
+    if source.engine == "dask":
+        from driftkl.engine import dask_module  # noqa: PLC0415
+
+        return dask_module().map_batches(source, names, work)  # type: ignore[no-any-return]
     return map_batches(source, names, work, label=label, total_rows=source.count_rows())
 
 

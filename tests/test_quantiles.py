@@ -264,3 +264,14 @@ print(decoded - start, peak_mib() - start)
     decode_growth, fit_growth = (int(v) for v in out.stdout.split())
     # holding the column would add at least 92 MiB over decoding it
     assert fit_growth < decode_growth + 32, (decode_growth, fit_growth)
+
+
+def test_batch_sketch_takes_read_only_and_strided_arrays():
+    """Arrow hands out read-only views; the sketch binding needs writable contiguous data."""
+    x = np.arange(20.0)
+    x.flags.writeable = False
+    blob = StreamingQuantiles.batch_sketch(x[::2])
+    sq = StreamingQuantiles(QS)
+    sq.add_stats(10, 0.0, 18.0, blob)
+    sq.start()
+    assert sq._sketch.n == 10

@@ -11,9 +11,11 @@ Partitions are Parquet row groups (read by the workers with the same reader and 
 local engine, so the workers need access to the files) or the partitions of a dask DataFrame.
 Each task returns small integer count vectors, summed on the client: reports are identical to
 the local engine's. Fitting a reference (when no saved profile is given) sums categorical
-counts per partition and gathers the non-NaN values of numeric columns to the client for exact
-quantiles, so the client needs about ``8 * rows`` bytes per numeric reference column; build
-the profile once (``driftkl profile``) and compare against it to keep the client small.
+counts per partition. Numeric columns of a dask DataFrame, and of Parquet data too large for
+``binning.reference_memory_mib``, get exact quantiles from streaming passes whose tasks return
+only counts, a serialised sketch and a few thousand values per quantile
+(:mod:`driftkl.streamfit`); smaller Parquet references gather their values to the client and
+sort them there.
 
 Importing this module imports dask; :mod:`driftkl` itself never does.
 """
@@ -21,7 +23,7 @@ Importing this module imports dask; :mod:`driftkl` itself never does.
 # ruff: noqa: SLF001 - the engine reads Source internals and dask's documented ``_meta``
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -32,14 +34,16 @@ from driftkl.errors import InputError
 from driftkl.sources import Source, _from_pandas
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from numpy.typing import NDArray
 
     from driftkl.bins import BinSpec
     from driftkl.fit import _Accumulator
 
-__all__ = ["count", "gather_reference", "source_from_dataframe"]
+__all__ = ["count", "gather_reference", "map_batches", "source_from_dataframe"]
+
+T = TypeVar("T")
 
 # dask ships partial type hints; treat its entry points as untyped callables.
 compute: Any = _dask_compute
@@ -148,6 +152,23 @@ def count(source: Source, specs: dict[str, BinSpec]) -> tuple[dict[str, NDArray[
         for name, c in part.items():
             counts[name] += c
     return counts, rows
+
+
+def _map_part(table: pa.Table, work: Callable[[pa.RecordBatch], T]) -> list[T]:
+    return [work(batch) for batch in table.to_batches()]
+
+
+def map_batches(
+    source: Source, columns: Sequence[str], work: Callable[[pa.RecordBatch], T]
+) -> Iterator[T]:
+    """``work`` applied to every batch of every partition on the cluster; results in order.
+
+    Used by the streaming reference fit (:mod:`driftkl.streamfit`): ``work`` returns small
+    per-batch summaries (counts, a serialised sketch), so the client never holds the data.
+    """
+    tasks = [delayed(_map_part)(part, work) for part in _partitions(source, columns)]
+    for results in _compute(tasks, source.scheduler):
+        yield from results
 
 
 def gather_reference(

@@ -86,6 +86,30 @@ def test_dask_engine_profile_matches_local(tmp_path, cluster):
     assert [f.to_dict() for f in local.features] == [f.to_dict() for f in remote.features]
 
 
+def test_dask_dataframe_reference_fits_exact_quantiles_on_the_cluster(cluster):
+    """A dask DataFrame reference (length unknown) is fitted in streaming passes on the
+    workers; its profile equals the pandas frame's, edges and counts included."""
+    address, _ = cluster
+    ref = _frame(9_000, 6, 0.0)
+    local = driftkl.profile(ref)
+    remote = driftkl.profile(dd.from_pandas(ref, npartitions=5), scheduler=address)
+    assert [f.to_dict() for f in remote.features] == [f.to_dict() for f in local.features]
+    assert remote.feature("n").kind == "categorical"  # few distinct integers, tracked per task
+    assert remote.rows == 9_000
+
+
+def test_dask_engine_streams_a_large_parquet_reference(tmp_path, cluster):
+    """Over ``binning.reference_memory_mib`` the dask engine streams too, with the same result."""
+    address, _ = cluster
+    path = tmp_path / "big.parquet"
+    df = _frame(200_000, 7, 0.0)
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, row_group_size=50_000)
+    small_budget = {"reference_memory_mib": 1}  # 200 000 rows x 8 bytes > 1 MiB
+    local = driftkl.profile(str(path))
+    remote = driftkl.profile(str(path), engine="dask", scheduler=address, binning=small_budget)
+    assert [f.to_dict() for f in remote.features] == [f.to_dict() for f in local.features]
+
+
 def test_dask_dataframe_input_matches_pandas(cluster):
     """A dask DataFrame (several partitions) as current data counts like the pandas frame."""
     address, _ = cluster
