@@ -6,9 +6,10 @@ never approximated: its quantiles are found in a few streaming passes, each read
 columns being fitted:
 
 1. **Sketch.** Count missing, infinite and finite values, track the finite minimum and maximum,
-   and feed the finite values to an Apache DataSketches KLL sketch (``k = 1000``; its
-   single-rank error is about 0.28% of the rows with 99% confidence). One sketch per batch,
-   merged in batch order.
+   and feed the finite values to an Apache DataSketches KLL sketch (``k = 4000``; its
+   single-rank error is about 0.07% of the values with 99% confidence). One sketch per batch,
+   merged in batch order; past about 4 million values per column the batches are sampled
+   (:data:`SKETCH_SAMPLE`), which adds at most 0.025% of rank error and makes this pass cheap.
 2. **Bracket.** For every order statistic the quantiles need, take sketch quantiles over a
    window of three times that rank error around it as boundaries, and count exactly how many
    values fall on and between them. Each order statistic is then either a boundary itself or
@@ -26,6 +27,7 @@ one, plus one to count it into the final bins), paid once when a profile is buil
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,7 +48,7 @@ __all__ = [
     "order_statistics_needed",
 ]
 
-SKETCH_K = 1000
+SKETCH_K = 4000
 # Boundaries per wanted order statistic, spread over +- _WINDOW rank errors of the sketch.
 _BOUNDARIES_PER_RANK = 64
 _WINDOW = 3.0
@@ -91,6 +93,24 @@ def linear_quantiles(
     out = np.add(a, diff * gamma)
     np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)  # noqa: PLR2004
     return out
+
+
+# Values sketched per column at most (about): beyond, batches are sampled. Sampling error
+# (0.5 / sqrt(4M) = 0.025% of the rows) is then small against the sketch's own.
+SKETCH_SAMPLE = 4_000_000
+
+
+def sketch_every(rows: int | None) -> int:
+    """Sample one value in this many for the sketch of a column of ``rows`` values."""
+    return 1 if not rows else max(1, rows // SKETCH_SAMPLE)
+
+
+@functools.lru_cache(maxsize=8)
+def _sample_positions(n: int, m: int) -> NDArray[np.int64]:
+    positions = np.random.default_rng(n).integers(0, n, m)
+    positions.sort()
+    positions.flags.writeable = False
+    return positions
 
 
 def _kll() -> Any:
@@ -168,12 +188,17 @@ class StreamingQuantiles:
 
     # pass 1 -------------------------------------------------------------------------------
     @staticmethod
-    def batch_sketch(finite: NDArray[np.float64]) -> bytes:
+    def batch_sketch(finite: NDArray[np.float64], every: int = 1) -> bytes:
         """A serialised KLL sketch of one batch's finite values (built in a worker).
 
+        ``every > 1`` sketches a sample of one value in ``every``, at pseudo-random positions
+        fixed per batch length (no aliasing with periodic row orders). The sketch only decides
+        where to count, so sampling changes how many values are counted, never the result.
         Serialised so that it can travel from a Dask worker as well as from a thread.
         """
         sketch = _kll().kll_doubles_sketch(SKETCH_K)
+        if every > 1 and finite.size > every:
+            finite = finite[_sample_positions(finite.size, finite.size // every)]
         if finite.size:
             # the binding takes only writable C-contiguous arrays; Arrow views are read-only
             sketch.update(np.require(finite, dtype=np.float64, requirements=["C", "W"]))
@@ -206,6 +231,8 @@ class StreamingQuantiles:
         if not todo:
             return
         eps = self._sketch.normalized_rank_error(False)  # noqa: FBT003 - single-rank error
+        if self._sketch.n < n:  # a sample: add its rank error (at most 0.5 / sqrt(size))
+            eps += 0.5 / math.sqrt(max(self._sketch.n, 1))
         half = self._half = _WINDOW * self._widen * eps
         spans: list[tuple[float, float, NDArray[np.float64]]] = []
         for r in todo:

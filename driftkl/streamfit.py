@@ -35,7 +35,7 @@ from driftkl.fit import (
     _NumericSummary,
     count_source,
 )
-from driftkl.quantiles import StreamingQuantiles, count_windows
+from driftkl.quantiles import StreamingQuantiles, count_windows, sketch_every
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -94,7 +94,9 @@ def _finite(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return x if bool(ok.all()) else x[ok]
 
 
-def _stats(batch: pa.RecordBatch, *, plan: dict[str, tuple[bool, int | None]]) -> dict[str, Any]:
+def _stats(
+    batch: pa.RecordBatch, *, plan: dict[str, tuple[bool, int | None]], every: int
+) -> dict[str, Any]:
     out: dict[str, Any] = {"rows": batch.num_rows}
     for name, (sketch, distinct_max) in plan.items():
         x = as_float_seconds(batch.column(name))
@@ -113,7 +115,7 @@ def _stats(batch: pa.RecordBatch, *, plan: dict[str, tuple[bool, int | None]]) -
             n_finite=int(finite.size),
             minimum=float(finite.min()) if finite.size else np.inf,
             maximum=float(finite.max()) if finite.size else -np.inf,
-            sketch=StreamingQuantiles.batch_sketch(finite) if sketch else None,
+            sketch=StreamingQuantiles.batch_sketch(finite, every) if sketch else None,
             distinct=distinct,
         )
     return out
@@ -215,7 +217,12 @@ def fit_streaming(
     label = "reference (streaming)"
     plan = {n: (c.sketch, c.distinct_max) for n, c in columns.items()}
     rows = 0
-    for part in _run(source, names, functools.partial(_stats, plan=plan), label):
+    for part in _run(
+        source,
+        names,
+        functools.partial(_stats, plan=plan, every=sketch_every(source.count_rows())),
+        label,
+    ):
         rows += part["rows"]
         for n, c in columns.items():
             if c.search is None:

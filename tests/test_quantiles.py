@@ -21,13 +21,15 @@ from driftkl.quantiles import StreamingQuantiles, count_windows, linear_quantile
 QS = np.linspace(0.0, 1.0, 11)
 
 
-def _search(x: np.ndarray, qs: np.ndarray = QS, chunks: int = 7) -> StreamingQuantiles:
+def _search(
+    x: np.ndarray, qs: np.ndarray = QS, chunks: int = 7, every: int = 1
+) -> StreamingQuantiles:
     """Drive a search over ``x`` split into batches, as the streaming fit does."""
     parts = [p[np.isfinite(p)] for p in np.array_split(x, chunks)]
     sq = StreamingQuantiles(np.asarray(qs))
     for p in parts:
         lo, hi = (float(p.min()), float(p.max())) if p.size else (np.inf, -np.inf)
-        sq.add_stats(p.size, lo, hi, sq.batch_sketch(p))
+        sq.add_stats(p.size, lo, hi, sq.batch_sketch(p, every))
     sq.start()
     while True:
         if (windows := sq.windows()) is not None:
@@ -275,3 +277,21 @@ def test_batch_sketch_takes_read_only_and_strided_arrays():
     sq.add_stats(10, 0.0, 18.0, blob)
     sq.start()
     assert sq._sketch.n == 10
+
+
+def test_sampled_sketch_gives_the_same_profile(big_reference, monkeypatch):
+    """Past SKETCH_SAMPLE values the sketch sees a sample; edges and counts do not change."""
+    monkeypatch.setattr(quantiles, "SKETCH_SAMPLE", 10_000)  # 300 000 rows: one value in 30
+    assert quantiles.sketch_every(300_000) == 30
+    in_memory = driftkl.profile(big_reference)
+    streamed = driftkl.profile(big_reference, binning={"reference_memory_mib": 1})
+    assert _features(streamed) == _features(in_memory)
+
+
+def test_sampled_sketch_on_periodic_rows_is_still_exact():
+    """Rows that repeat with the sampling period cannot fool the search (positions are
+    pseudo-random, and a missed window is widened)."""
+    n = 240_000
+    x = np.tile(np.arange(30.0), n // 30) + np.repeat(np.linspace(0, 1, n // 30), 30)
+    sq = _search(x, chunks=6, every=30)
+    assert np.array_equal(sq.quantiles(), np.quantile(x, QS))
