@@ -186,8 +186,8 @@ def compare(
     missing bins.
 
     Args:
-        reference: a :class:`Profile` (e.g. ``Profile.load("ref.profile.json")``), a
-            ``pandas.DataFrame``, a ``pyarrow.Table`` or a Parquet path.
+        reference: a :class:`Profile` or the path of one (``*.json``, as written by
+            ``driftkl profile``), a ``pandas.DataFrame``, a ``pyarrow.Table`` or a Parquet path.
         current: a ``pandas.DataFrame``, ``pyarrow.Table`` or Parquet path.
         config: YAML path, mapping or :class:`DriftConfig`; ``direction``, ``base``,
             ``pseudo_count``, ``metrics``, ``thresholds``, ... (see ``configs/drift.yaml``).
@@ -205,6 +205,8 @@ def compare(
     """
     started = time.perf_counter()
     cfg = load_config(config, **overrides)
+    if isinstance(reference, (str, os.PathLike)) and os.fspath(reference).endswith(".json"):
+        reference = Profile.load(reference)
     if isinstance(reference, Profile):
         prof = reference
         ref_desc = prof.source.get("description", "profile")

@@ -218,22 +218,12 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_reference(ref: str) -> Any:
-    if ref.endswith(".json"):
-        from driftkl.profile import Profile  # noqa: PLC0415
-
-        return Profile.load(ref)
-    return ref
-
-
 def _cmd_compare(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415
 
     if args.pushgateway or args.textfile:
         _prometheus("--pushgateway / --textfile")  # fail before the comparison, not after
-    report = driftkl.compare(
-        _load_reference(args.reference), args.current, config=args.config, **_overrides(args)
-    )
+    report = driftkl.compare(args.reference, args.current, config=args.config, **_overrides(args))
     if args.output:
         Path(args.output).write_text(report.to_json() + "\n", encoding="utf-8")
     _print_report(report, args.format)

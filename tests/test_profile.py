@@ -34,6 +34,9 @@ def test_save_load_round_trip_gives_identical_report(tmp_path, frame):
     a = driftkl.compare(prof, cur)
     b = driftkl.compare(loaded, cur)
     assert a.features == b.features
+    by_path = driftkl.compare(str(path), cur)  # a profile path works like the loaded profile
+    assert by_path.features == a.features
+    assert driftkl.compare(path, cur).reference["profile_hash"] == prof.content_hash
 
 
 def test_profile_json_is_deterministic_and_has_metadata(tmp_path, frame):
