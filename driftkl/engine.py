@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,14 @@ if TYPE_CHECKING:
 
     from driftkl.sources import Source
 
-__all__ = ["ENGINES", "dask_module", "dask_source", "map_batches", "resolve_threads"]
+__all__ = [
+    "ENGINES",
+    "dask_module",
+    "dask_source",
+    "map_batches",
+    "map_passes",
+    "resolve_threads",
+]
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
@@ -53,13 +61,33 @@ def map_batches(
     At most ``2 * threads`` batches are in flight, so memory stays bounded by the batch size,
     not the data size. Progress (rows done) goes to the active :mod:`driftkl.progress` bar.
     """
+    return map_passes(source, [columns], work, label=label, total_rows=total_rows)
+
+
+def map_passes(
+    source: Source,
+    passes: Sequence[Sequence[str]],
+    work: Callable[[pa.RecordBatch], T],
+    *,
+    label: str,
+    total_rows: int | None = None,
+) -> Iterator[T]:
+    """:func:`map_batches` over several column passes, one after the other, as one stream.
+
+    The worker pool stays busy across pass boundaries (the next pass starts decoding while the
+    last batches of the previous one are still being counted), which matters for wide tables
+    with few rows, where a pass is only a few batches. Each batch holds one pass's columns.
+    """
     threads = resolve_threads(source.threads)
+    batches = itertools.chain.from_iterable(source.batches(cols) for cols in passes)
+    if total_rows is not None:
+        total_rows *= len(passes)
     bar = progress.current()
     if bar is not None:
         bar.start(label, total_rows)
     try:
         if threads == 1:
-            for batch in source.batches(columns):
+            for batch in batches:
                 result = work(batch)
                 if bar is not None:
                     bar.advance(batch.num_rows)
@@ -67,7 +95,7 @@ def map_batches(
             return
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="driftkl") as pool:
             pending: deque[tuple[int, Any]] = deque()
-            for batch in source.batches(columns):
+            for batch in batches:
                 pending.append((batch.num_rows, pool.submit(work, batch)))
                 if len(pending) >= 2 * threads:
                     n, fut = pending.popleft()

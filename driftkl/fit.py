@@ -20,7 +20,7 @@ from driftkl.columns import (
     type_name,
     validity,
 )
-from driftkl.engine import map_batches, resolve_threads
+from driftkl.engine import map_batches, map_passes, resolve_threads
 from driftkl.errors import ColumnNotFoundError, InputError
 from driftkl.quantiles import linear_quantiles
 from driftkl.sources import COLUMNS_PER_PASS
@@ -355,7 +355,8 @@ def _gather_rows(
 def _count_rows(
     batch: pa.RecordBatch, *, specs: dict[str, BinSpec]
 ) -> tuple[int, dict[str, NDArray[np.int64]]]:
-    return batch.num_rows, count_batch(batch, specs)
+    """One batch's rows and counts of the columns it holds (one pass's columns)."""
+    return batch.num_rows, {n: specs[n].count(batch.column(n)) for n in batch.schema.names}
 
 
 def _merge(into: _Accumulator, part: _Accumulator) -> None:
@@ -504,22 +505,19 @@ def count_source(
         counts, rows = dask_module().count(source, specs)
     else:
         counts = {n: np.zeros(specs[n].n_bins, dtype=np.int64) for n in columns}
-        total = source.count_rows()
         passes = _passes(columns)
-        for i, group in enumerate(passes):
-            group_specs = {n: specs[n] for n in group}
-            what = label if len(passes) == 1 else f"{label} {i + 1}/{len(passes)}"
-            rows = 0
-            for n_rows, part in map_batches(
-                source,
-                group,
-                functools.partial(_count_rows, specs=group_specs),
-                label=what,
-                total_rows=total,
-            ):
-                rows += n_rows
-                for name, c in part.items():
-                    counts[name] += c
+        seen = 0
+        for n_rows, part in map_passes(
+            source,
+            passes,
+            functools.partial(_count_rows, specs=specs),
+            label=label,
+            total_rows=source.count_rows(),
+        ):
+            seen += n_rows
+            for name, c in part.items():
+                counts[name] += c
+        rows = seen // len(passes)
     if rows == 0:
         raise InputError(
             f"{source.description} has no rows. Hint: check the path, the filter and the data."
