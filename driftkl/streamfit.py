@@ -257,7 +257,7 @@ def fit_streaming(
             edges = _numeric_edges(method, n_bins, summary, search.quantiles_of)
         specs[name] = _numeric_spec(edges, method, c.kind, notes[name])
         log.info(
-            "column %r of %s: exact quantiles in %d streaming passes (%d reference values)",
+            "column %r of %s: fitted in %d streaming passes (%d finite reference values)",
             name,
             where,
             search.passes + 1,
