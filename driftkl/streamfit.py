@@ -62,12 +62,11 @@ class _Column:
     n_missing: int = 0
     n_neg_inf: int = 0
     n_pos_inf: int = 0
-    search: StreamingQuantiles | None = None
+    search: StreamingQuantiles = field(default_factory=lambda: StreamingQuantiles(np.empty(0)))
     distinct: dict[float, int] | None = field(default_factory=dict)
 
     def summary(self) -> _NumericSummary:
         s = self.search
-        assert s is not None
         return _NumericSummary(
             n_finite=s.n_finite,
             n_inf=self.n_neg_inf + self.n_pos_inf,
@@ -125,9 +124,7 @@ def _merge_stats(col: _Column, part: _BatchStats) -> None:
     col.n_missing += part.n_missing
     col.n_neg_inf += part.n_neg_inf
     col.n_pos_inf += part.n_pos_inf
-    search = col.search
-    assert search is not None
-    search.add_stats(part.n_finite, part.minimum, part.maximum, part.sketch)
+    col.search.add_stats(part.n_finite, part.minimum, part.maximum, part.sketch)
     if col.distinct is not None:
         if part.distinct is None:
             col.distinct = None
@@ -171,7 +168,7 @@ def _run(
 
 def _search(source: Source, columns: dict[str, _Column], label: str) -> None:
     """Counting, refine and gather passes until every quantile search is resolved."""
-    searches = {n: c.search for n, c in columns.items() if c.sketch and c.search is not None}
+    searches = {n: c.search for n, c in columns.items() if c.sketch}
     for s in searches.values():
         if s.n_finite:
             s.start()
@@ -225,8 +222,6 @@ def fit_streaming(
     ):
         rows += part["rows"]
         for n, c in columns.items():
-            if c.search is None:
-                c.search = StreamingQuantiles(np.empty(0))
             _merge_stats(c, part[n])
     fitted: dict[str, FittedColumn] = {}
     for name, c in list(columns.items()):
@@ -241,10 +236,8 @@ def fit_streaming(
     for name, c in columns.items():
         plans[name] = _numeric_plan(name, c.summary(), config, where)
         method, n_bins, _, _ = plans[name]
-        search = c.search
-        assert search is not None
         if c.sketch:
-            search.qs = np.linspace(0.0, 1.0, n_bins + 1)
+            c.search.qs = np.linspace(0.0, 1.0, n_bins + 1)
     _search(source, columns, label)
     specs: dict[str, BinSpec] = {}
     notes: dict[str, list[str]] = {}
@@ -252,7 +245,6 @@ def fit_streaming(
         method, n_bins, edges, notes[name] = plans[name]
         summary = c.summary()
         search = c.search
-        assert search is not None
         if edges is None:
             edges = _numeric_edges(method, n_bins, summary, search.quantiles_of)
         specs[name] = _numeric_spec(edges, method, c.kind, notes[name])
