@@ -1,9 +1,20 @@
-"""driftkl benchmark harness: generates workload W1, then times whole processes.
+"""driftkl benchmark harness: generates a workload (W1 or wide), then times whole processes.
 
-W1: a reference and a current Parquet file, ``--rows`` rows each (default 1M), 20 float64
-columns (every fifth with 2% NaN) and 5 string categorical columns (5 to 2000 categories),
-odd-numbered columns drifted in the current file, 256k-row row groups. ``--parts N`` writes
-the current data as a folder of N files instead (for data larger than RAM).
+Workloads (``--workload``; the data follow the shared ``make_data.py`` specification, generated
+here by :func:`generate`, and are reused from ``--dir`` when already there):
+
+  w1    (default) a reference and a current Parquet file, ``--rows`` rows each (default 1M),
+        20 float64 columns ``num_XX`` (every fifth with 2% NaN) and 5 string categorical
+        columns ``cat_XX`` (5, 50, 500, 2000 categories in turn), odd-numbered columns drifted
+        in the current file, 256k-row row groups. ``--parts N`` writes the current data as a
+        folder of N files instead (for data larger than RAM). Written to ``DIR/w1-ROWS-NUM-CAT``.
+  wide  the same columns, but short and wide: defaults 200k rows, 150 float64 + 50 string
+        columns; default cases ``floor floor_dict_both compare`` (compare from Parquet against
+        the decode floors). Written to ``DIR/wide-ROWS-NUM-CAT``.
+
+``--num-cols`` / ``--cat-cols`` (aliases ``--num`` / ``--cat``) and ``--rows`` override the
+workload's shape; the reference profile (``reference.profile.json``) is built only when the
+``profile`` case is requested.
 
 Each case runs as its own process (``python -m driftkl ...`` as a user would run it), in
 interleaved order over ``--reps`` repetitions; wall time is measured around the process and
@@ -17,14 +28,23 @@ Cases:
   floor_current decoding only the current data, streamed in batches (the large-data floor)
   floor_dict    the same, but strings decoded as dictionaries as driftkl reads them (the
                 cheapest decode of these columns: a stricter floor)
+  floor_dict_both  read_table of both files with strings decoded as dictionaries (the
+                stricter floor for ``compare``, which decodes both files)
   build         driftkl profile of the current data (a large reference: exact quantiles in
                 streaming passes once a column exceeds binning.reference_memory_mib)
   pandas        a hand-written pandas + numpy + scipy drift check (quantile bins, KL and JS)
+
+A ratio column (× floor, × floor_current, × floor_dict, × floor_dict_both) shows "–" when
+its floor case was not run; the × floor_dict_both column appears only when that case is run.
 
 Usage:
   python benchmarks/run.py                       # W1, 1M rows, 5 reps
   python benchmarks/run.py --rows 20000000 --parts 20 --cases profile floor_current
   python benchmarks/run.py --scaling 1000000 10000000   # scaling curve
+  python benchmarks/run.py --workload wide --rows 200000 --num-cols 150 --cat-cols 50 \
+      --reps 3 --cases floor compare               # wide: 200 columns
+  python benchmarks/run.py --workload wide --rows 100000 --num-cols 800 --cat-cols 200 \
+      --reps 2 --cases floor floor_dict_both compare   # wide: 1 000 columns
 """
 
 from __future__ import annotations
@@ -43,6 +63,13 @@ import pyarrow.parquet as pq
 
 ROW_GROUP = 256_000
 NAN_SHARE = 0.02
+CASES = ["floor", "compare", "profile", "floor_current", "floor_dict", "floor_dict_both"]
+CASES += ["build", "pandas"]
+# Per workload: default rows, float64 columns, string columns and cases.
+WORKLOADS: dict[str, tuple[int, int, int, list[str]]] = {
+    "w1": (1_000_000, 20, 5, ["floor", "compare", "profile", "floor_current", "pandas"]),
+    "wide": (200_000, 150, 50, ["floor", "floor_dict_both", "compare"]),
+}
 FLOOR = """
 import sys, pyarrow.parquet as pq
 pq.read_table(sys.argv[1]); pq.read_table(sys.argv[2])
@@ -63,6 +90,12 @@ for f in sorted(p.glob("*.parquet")) if p.is_dir() else [p]:
     pf = pq.ParquetFile(f, pre_buffer=False, read_dictionary=strings)
     for b in pf.iter_batches(batch_size=131072):
         pass
+"""
+FLOOR_DICT_BOTH = """
+import sys, pyarrow as pa, pyarrow.parquet as pq
+for f in sys.argv[1:]:
+    s = pq.read_schema(f)
+    pq.read_table(f, read_dictionary=[x.name for x in s if pa.types.is_string(x.type)])
 """
 PANDAS = """
 import sys, numpy as np, pandas as pd
@@ -87,7 +120,7 @@ print(len(out))
 
 
 def _make(rng: np.random.Generator, n: int, n_num: int, n_cat: int, *, drift: bool) -> pa.Table:
-    """One W1 table (the shape of the shared make_data.py specification)."""
+    """One W1 or wide table (the shared make_data.py specification, value for value)."""
     cols = {}
     for i in range(n_num):
         shift = 0.3 if (drift and i % 2 == 1) else 0.0
@@ -108,8 +141,13 @@ def _make(rng: np.random.Generator, n: int, n_num: int, n_cat: int, *, drift: bo
     return pa.table(cols)
 
 
-def generate(out: Path, rows: int, n_num: int, n_cat: int, parts: int) -> dict[str, Path]:
-    """Write W1 into ``out`` unless already there; returns the paths."""
+def generate(
+    out: Path, rows: int, n_num: int, n_cat: int, parts: int, *, profile: int = 1
+) -> dict[str, Path]:
+    """Write the data into ``out`` unless already there; returns the paths.
+
+    The reference profile (``driftkl profile``) is built only if ``profile`` is true.
+    """
     out.mkdir(parents=True, exist_ok=True)
     ref = out / "reference.parquet"
     cur = out / ("current" if parts > 1 else "current.parquet")
@@ -131,14 +169,14 @@ def generate(out: Path, rows: int, n_num: int, n_cat: int, parts: int) -> dict[s
                 print(f"  wrote {path}", file=sys.stderr)
     elif not cur.exists():
         pq.write_table(_make(rng, rows, n_num, n_cat, drift=True), cur, row_group_size=ROW_GROUP)
-    profile = out / "reference.profile.json"
-    if not profile.exists():
+    prof = out / "reference.profile.json"
+    if profile and not prof.exists():
         subprocess.run(
-            [sys.executable, "-m", "driftkl", "profile", str(ref), "-o", str(profile)],
+            [sys.executable, "-m", "driftkl", "profile", str(ref), "-o", str(prof)],
             check=True,
             capture_output=True,
         )
-    return {"reference": ref, "current": cur, "profile": profile}
+    return {"reference": ref, "current": cur, "profile": prof}
 
 
 def commands(paths: dict[str, Path]) -> dict[str, list[str]]:
@@ -151,6 +189,7 @@ def commands(paths: dict[str, Path]) -> dict[str, list[str]]:
         "profile": [py, "-m", "driftkl", "compare", prof, cur, "--format", "json"],
         "floor_current": [py, "-c", FLOOR_CURRENT, cur],
         "floor_dict": [py, "-c", FLOOR_DICT, cur],
+        "floor_dict_both": [py, "-c", FLOOR_DICT_BOTH, ref, cur],
         "build": [
             py,
             "-m",
@@ -164,18 +203,20 @@ def commands(paths: dict[str, Path]) -> dict[str, list[str]]:
     }
 
 
-def generate_in_child(out: Path, rows: int, n_num: int, n_cat: int, parts: int) -> dict[str, Path]:
+def generate_in_child(
+    out: Path, rows: int, n_num: int, n_cat: int, parts: int, *, profile: bool = True
+) -> dict[str, Path]:
     """Run :func:`generate` in a child process.
 
     Linux carries a process's peak RSS across ``exec``, so a harness that had built big
     tables itself would inflate every measured child's ``ru_maxrss``; this keeps it small.
     """
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import run; "
-        "run.generate(run.Path(sys.argv[2]), *map(int, sys.argv[3:]))"
+        "import sys; sys.path.insert(0, sys.argv[1]); import run; a = [*map(int, sys.argv[3:])]; "
+        "run.generate(run.Path(sys.argv[2]), *a[:4], profile=a[4])"
     )
     here = str(Path(__file__).resolve().parent)
-    args = [str(out), str(rows), str(n_num), str(n_cat), str(parts)]
+    args = [str(out), str(rows), str(n_num), str(n_cat), str(parts), str(int(profile))]
     subprocess.run([sys.executable, "-c", code, here, *args], check=True)
     cur = out / ("current" if parts > 1 else "current.parquet")
     return {
@@ -219,12 +260,15 @@ def run(paths: dict[str, Path], cases: list[str], reps: int) -> dict[str, list[R
 def table(results: dict[str, list[Result]], rows: int) -> str:
     """Markdown table of medians and ratios to the decode floors."""
     med = {c: statistics.median(w for w, _, _ in r) for c, r in results.items()}
+    both_dict = "floor_dict_both" in med  # its column is shown only when it was run
     lines = [
         (
             "| case | median wall (s) | min–max (s) | × floor (both files) | × floor_current "
-            "| × floor_dict | rows/s (current) | median peak RSS (MiB) | median CPU (s) |"
+            "| × floor_dict | "
+            + ("× floor_dict_both | " if both_dict else "")
+            + "rows/s (current) | median peak RSS (MiB) | median CPU (s) |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if both_dict else "") + "---:|---:|---:|",
     ]
     for case, rs in results.items():
         walls = [w for w, _, _ in rs]
@@ -233,10 +277,11 @@ def table(results: dict[str, list[Result]], rows: int) -> str:
         ratio = f"{med[case] / med['floor']:.2f}" if "floor" in med else "–"
         ratio_cur = f"{med[case] / med['floor_current']:.2f}" if "floor_current" in med else "–"
         ratio_dict = f"{med[case] / med['floor_dict']:.2f}" if "floor_dict" in med else "–"
+        ratio_both = f"| {med[case] / med['floor_dict_both']:.2f} " if both_dict else ""
         lines.append(
             f"| {case} | {med[case]:.2f} | {min(walls):.2f}–{max(walls):.2f} | {ratio} "
-            f"| {ratio_cur} | {ratio_dict} | {rows / med[case] / 1e6:.1f} M | {rss:.0f} "
-            f"| {cpu:.1f} |"
+            f"| {ratio_cur} | {ratio_dict} {ratio_both}| {rows / med[case] / 1e6:.1f} M "
+            f"| {rss:.0f} | {cpu:.1f} |"
         )
     return "\n".join(lines)
 
@@ -244,27 +289,29 @@ def table(results: dict[str, list[Result]], rows: int) -> str:
 def main() -> None:
     """Parse arguments, generate, measure, print."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--dir", default="bench-data", help="where W1 is written (reused if there)")
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--num", type=int, default=20, help="float64 columns")
-    ap.add_argument("--cat", type=int, default=5, help="string categorical columns")
+    ap.add_argument("--workload", choices=list(WORKLOADS), default="w1", help="data shape")
+    ap.add_argument("--dir", default="bench-data", help="where data is written (reused if there)")
+    ap.add_argument("--rows", type=int, help="rows per file (w1: 1M, wide: 200k)")
+    ap.add_argument("--num", "--num-cols", type=int, help="float64 columns (w1: 20, wide: 150)")
+    ap.add_argument("--cat", "--cat-cols", type=int, help="string columns (w1: 5, wide: 50)")
     ap.add_argument("--parts", type=int, default=1, help="write current data as N files")
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument(
-        "--cases",
-        nargs="+",
-        default=["floor", "compare", "profile", "floor_current", "pandas"],
-        choices=["floor", "compare", "profile", "floor_current", "floor_dict", "build", "pandas"],
-    )
+    ap.add_argument("--cases", nargs="+", choices=CASES, help="default: the workload's cases")
     ap.add_argument("--scaling", nargs="+", type=int, metavar="ROWS", help="rows per point")
     args = ap.parse_args()
+    rows, num, cat, cases = WORKLOADS[args.workload]
+    args.rows = rows if args.rows is None else args.rows
+    args.num = num if args.num is None else args.num
+    args.cat = cat if args.cat is None else args.cat
+    args.cases = cases if args.cases is None else args.cases
+    name = args.workload
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, pyarrow {pa.__version__}")
     if args.scaling:
         print("\n| rows | columns | driftkl vs profile wall (s) | peak RSS (MiB) | rows/s |")
         print("|---:|---:|---:|---:|---:|")
         for rows in args.scaling:
             parts = max(1, rows // 5_000_000)
-            out = Path(args.dir) / f"w1-{rows}-{args.num}-{args.cat}"
+            out = Path(args.dir) / f"{name}-{rows}-{args.num}-{args.cat}"
             paths = generate_in_child(out, rows, args.num, args.cat, parts)
             res = run(paths, ["profile"], args.reps)
             wall = statistics.median(w for w, _, _ in res["profile"])
@@ -275,12 +322,16 @@ def main() -> None:
                 flush=True,
             )
         return
-    out = Path(args.dir) / f"w1-{args.rows}-{args.num}-{args.cat}"
-    paths = generate_in_child(out, args.rows, args.num, args.cat, args.parts)
-    cases = [c for c in args.cases if not (args.parts > 1 and c in ("floor", "compare", "pandas"))]
+    out = Path(args.dir) / f"{name}-{args.rows}-{args.num}-{args.cat}"
+    both = ("floor", "compare", "pandas", "floor_dict_both")  # need a single current file
+    cases = [c for c in args.cases if not (args.parts > 1 and c in both)]
+    paths = generate_in_child(
+        out, args.rows, args.num, args.cat, args.parts, profile="profile" in cases
+    )
     res = run(paths, cases, args.reps)
     print(
-        f"\nW1: {args.rows:,} rows, {args.num} float + {args.cat} string columns, {args.reps} reps"
+        f"\n{name.upper()}: {args.rows:,} rows, {args.num} float + {args.cat} string columns, "
+        f"{args.reps} reps"
     )
     print(table(res, args.rows))
 

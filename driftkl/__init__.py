@@ -13,7 +13,7 @@ from __future__ import annotations
 from driftkl._version import __version__
 from driftkl.api import compare, profile
 from driftkl.config import DriftConfig, Threshold, load_config
-from driftkl.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
+from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.errors import (
     ColumnNotFoundError,
     ConfigError,
@@ -24,9 +24,9 @@ from driftkl.errors import (
     SchemaMismatchError,
     UnbinnableTypeError,
 )
-from driftkl.profile import FeatureProfile, Profile
-from driftkl.report import DriftReport, FeatureResult, MetricValue
-from driftkl.rows import kl_divergence_rows
+from driftkl.model.profile import FeatureProfile, Profile
+from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.stats.rows import kl_divergence_rows
 
 __all__ = [
     "ColumnNotFoundError",

@@ -1,4 +1,9 @@
-"""The two entry points: :func:`profile` (fit bins on the reference) and :func:`compare`."""
+"""The two entry points, :func:`profile` and :func:`compare`: the composition root.
+
+Here the config is turned into the narrow values each layer takes (the engine, each column's
+binning, the thresholds), sources are opened, and fitting, counting and evaluation are
+composed. No domain rule lives here.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,18 @@ from typing import TYPE_CHECKING, Any
 from driftkl._version import __version__
 from driftkl.columns import natural_kind, type_name
 from driftkl.config import DriftConfig, load_config
-from driftkl.decision import decide
+from driftkl.counting import count_source
+from driftkl.engines.local import resolve_threads
+from driftkl.engines.registry import get_engine
 from driftkl.errors import ColumnNotFoundError, SchemaMismatchError
-from driftkl.evaluate import evaluate_feature
-from driftkl.fit import count_source, fit_source, select_columns
-from driftkl.profile import FeatureProfile, Profile
-from driftkl.report import DriftReport
+from driftkl.evaluation.decide import decide
+from driftkl.evaluation.evaluate import measure_feature
+from driftkl.fitting.fit import fit_source
+from driftkl.fitting.plan import select_columns
+from driftkl.model.profile import FeatureProfile, Profile
+from driftkl.model.report import DriftReport
 from driftkl.sources import Source, open_source
+from driftkl.stats.divergence import unit_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,9 +36,9 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
-__all__ = ["compare", "profile"]
+    from driftkl.engines.base import Engine
 
-ConfigLike = "str | Path | Mapping[str, Any] | DriftConfig | None"
+__all__ = ["compare", "profile"]
 
 
 def _now() -> str:
@@ -40,25 +50,15 @@ def _fingerprint(schema: pa.Schema, columns: list[str]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _open(data: Any, side: str, config: DriftConfig) -> Source:
-    return open_source(
-        data,
-        side=side,
-        row_filter=config.filter,
-        batch_size=config.batch_size,
-        engine=config.engine,
-        threads=config.threads,
-        scheduler=config.scheduler,
+def _open(data: Any, side: str, config: DriftConfig) -> tuple[Source, Engine]:
+    """The source for ``data`` and the engine it runs on (the source's own, if it has one)."""
+    source = open_source(
+        data, side=side, row_filter=config.filter, batch_size=config.execution.batch_size
     )
-
-
-# How a run is executed, not what it means: left out of profiles, so a profile (and its
-# content hash) is the same whichever engine or thread count built it.
-_EXECUTION_KEYS = ("engine", "threads", "scheduler")
-
-
-def _recorded(cfg: DriftConfig) -> dict[str, Any]:
-    return {k: v for k, v in cfg.to_dict().items() if k not in _EXECUTION_KEYS}
+    execution = config.execution
+    if source.engine_hint is not None:
+        execution = dataclasses.replace(execution, engine=source.engine_hint)
+    return source, get_engine(execution)
 
 
 def _describe(data: Any, source: Source) -> str:
@@ -77,7 +77,9 @@ def profile(
     """Fit bins on reference data and count it: the reference profile.
 
     Args:
-        data: a ``pandas.DataFrame``, ``pyarrow.Table`` or Parquet path (file, folder, glob,
+        data: a ``pandas.DataFrame``, ``pyarrow.Table``, Polars ``DataFrame`` or
+            ``LazyFrame``, an object with ``__arrow_c_stream__`` (DuckDB relation, Arrow
+            reader), a dask DataFrame, or a Parquet path (file, folder, glob,
             hive-partitioned dataset).
         config: YAML path, mapping or :class:`DriftConfig` (see ``configs/drift.yaml``).
         bins: reuse this profile's bins instead of fitting new ones (to build a reference
@@ -88,28 +90,36 @@ def profile(
         A :class:`Profile`; ``profile.save(path)`` writes it as JSON.
     """
     cfg = load_config(config, **overrides)
-    source = _open(data, "reference", cfg)
+    source, engine = _open(data, "reference", cfg)
+    names = source.schema.names
     if bins is not None:
         columns = (
-            [c for c in select_columns(source.schema, cfg, source.description) if c in bins.names]
+            [
+                c
+                for c in select_columns(names, cfg.include, cfg.exclude, source.description)
+                if c in bins.names
+            ]
             if cfg.include is not None or cfg.exclude
             else list(bins.names)
         )
         _check_compatible(bins, source, columns)
-        counts, rows = count_source(source, {c: bins.feature(c).bins for c in columns})
+        counts, rows = count_source(
+            source, {c: bins.feature(c).bins for c in columns}, engine, label="reference"
+        )
         feats = tuple(
-            FeatureProfile(
-                name=c,
-                kind=bins.feature(c).kind,
-                dtype=bins.feature(c).dtype,
-                bins=bins.feature(c).bins,
-                counts=tuple(int(x) for x in counts[c]),
-            )
+            dataclasses.replace(bins.feature(c), counts=tuple(int(x) for x in counts[c]), notes=())
             for c in columns
         )
     else:
-        columns = select_columns(source.schema, cfg, source.description)
-        fitted, rows = fit_source(source, columns, cfg)
+        columns = select_columns(names, cfg.include, cfg.exclude, source.description)
+        fitted, rows = fit_source(
+            source,
+            columns,
+            cfg.binning_for,
+            engine,
+            memory_mib=cfg.binning.reference_memory_mib,
+            threads=resolve_threads(cfg.execution.threads),
+        )
         feats = tuple(
             FeatureProfile(
                 name=f.name,
@@ -129,7 +139,7 @@ def profile(
             "schema": {c: type_name(source.schema.field(c).type) for c in columns},
             "schema_fingerprint": _fingerprint(source.schema, columns),
         },
-        config=_recorded(cfg),
+        config=cfg.recorded(),
         created_at=_now(),
     )
 
@@ -187,8 +197,8 @@ def compare(
 
     Args:
         reference: a :class:`Profile` or the path of one (``*.json``, as written by
-            ``driftkl profile``), a ``pandas.DataFrame``, a ``pyarrow.Table`` or a Parquet path.
-        current: a ``pandas.DataFrame``, ``pyarrow.Table`` or Parquet path.
+            ``driftkl profile``), or reference data in any form :func:`profile` takes.
+        current: current data in any form :func:`profile` takes.
         config: YAML path, mapping or :class:`DriftConfig`; ``direction``, ``base``,
             ``pseudo_count``, ``metrics``, ``thresholds``, ... (see ``configs/drift.yaml``).
         **overrides: config keys that replace the file's values.
@@ -213,9 +223,6 @@ def compare(
     else:
         prof = profile(reference, config=cfg)
         ref_desc = prof.source.get("description", "reference")
-    columns = [
-        c for c in prof.names if (cfg.include is None or c in cfg.include) and c not in cfg.exclude
-    ]
     if cfg.include is not None:
         unknown = [c for c in cfg.include if c not in prof.names]
         if unknown:
@@ -223,12 +230,13 @@ def compare(
                 f"column(s) {unknown} from include are not in the reference profile "
                 f"(it has {list(prof.names)}). Hint: rebuild the profile including them."
             )
-    source = _open(current, "current", cfg)
+    columns = [
+        c for c in prof.names if (cfg.include is None or c in cfg.include) and c not in cfg.exclude
+    ]
+    source, engine = _open(current, "current", cfg)
     _check_compatible(prof, source, columns)
-    counts, rows = count_source(source, {c: prof.feature(c).bins for c in columns})
-    results = decide([evaluate_feature(prof.feature(c), counts[c], cfg) for c in columns], cfg)
-    from driftkl.divergence import unit_name  # noqa: PLC0415
-
+    counts, rows = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
+    results = decide([measure_feature(prof.feature(c), counts[c], cfg) for c in columns], cfg)
     return DriftReport(
         features=results,
         dataset=cfg.dataset,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from driftkl.report import DriftReport
+    from driftkl.model.report import DriftReport
 
 __all__ = ["main"]
 
@@ -199,7 +199,7 @@ def _print_report(report: DriftReport, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(report.to_json() + "\n")
         return
-    from driftkl.render import render_markdown, render_table  # noqa: PLC0415
+    from driftkl.render.text import render_markdown, render_table  # noqa: PLC0415
 
     sys.stdout.write(
         (render_markdown(report) if fmt == "markdown" else render_table(report)) + "\n"

@@ -147,7 +147,7 @@ def test_demo_command_in_subprocess(tmp_path):
 
 def test_underflowed_p_value_prints_as_bound():
     """A p-value that underflowed to 0 is shown as '<1e-300', never as a plain 0."""
-    from driftkl.render import _fmt_p  # noqa: PLC0415
+    from driftkl.render.text import _fmt_p  # noqa: PLC0415
 
     assert _fmt_p(0.0) == "<1e-300"
     assert _fmt_p(0.0123) == "0.012"

@@ -14,7 +14,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 import driftkl
-from driftkl.bins import NumericBins
+from driftkl.model.bins import NumericBins
 
 
 def test_worked_example_through_compare(classic):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import driftkl
-from driftkl.report import DriftReport
+from driftkl.model.report import DriftReport
 
 RNG = np.random.default_rng(11)
 SMALL_REF = pd.DataFrame({"x": RNG.normal(size=30)})

@@ -11,7 +11,8 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 import driftkl
-from driftkl import divergence, rows
+import driftkl.stats.divergence as divergence
+import driftkl.stats.rows as rows
 
 P, Q = [2, 2, 1], [5, 1, 4]
 

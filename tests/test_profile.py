@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import driftkl
-from driftkl.profile import PROFILE_FORMAT_VERSION
+from driftkl.model.profile import PROFILE_FORMAT_VERSION
 
 
 @pytest.fixture

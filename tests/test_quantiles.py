@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import driftkl
-from driftkl import quantiles
+import driftkl.stats.quantiles as quantiles
 from driftkl.errors import InputError
-from driftkl.quantiles import StreamingQuantiles, count_windows, linear_quantiles
+from driftkl.stats.quantiles import StreamingQuantiles, count_windows, linear_quantiles
 
 QS = np.linspace(0.0, 1.0, 11)
 

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 import driftkl
 import driftkl.sources
-from driftkl import fit, progress
-from driftkl.bins import CategoricalBins, NumericBins
+from driftkl import progress
+from driftkl.fitting.plan import memory_groups
+from driftkl.model.bins import CategoricalBins, NumericBins
 
 
 def _table(n: int, seed: int, shift: float = 0.0) -> pa.Table:
@@ -92,11 +93,11 @@ def test_column_groups_under_a_tiny_memory_budget_give_the_same_profile(files):
     """Fitting one numeric column per pass (small memory budget) changes nothing."""
     ref, _ = files
     base = _features(driftkl.profile(ref))
-    assert fit._groups(
+    assert memory_groups(
         ["x", "ties", "s"], {"x": "numeric", "ties": "numeric", "s": "categorical"}, 10, 1
-    ) == [["x"], ["ties"], ["s"]]
+    ) == [["x", "s"], ["ties"]]
     # 20 000 rows: 160 kB per numeric column, so a 1 MiB budget holds 6 columns per group
-    assert fit._groups(
+    assert memory_groups(
         [f"c{i}" for i in range(8)],
         dict.fromkeys([f"c{i}" for i in range(8)], "numeric"),
         20_000,
@@ -229,5 +230,5 @@ def test_folder_of_files_counts_like_one_file(files, tmp_path):
         pq.write_table(table.slice(start, 4_000), folder / f"part-{i}.parquet")
     prof = driftkl.profile(ref)
     source = driftkl.sources.open_source(str(folder), side="current")
-    assert source._files is not None and len(source._files) == 4
+    assert source.files is not None and len(source.files) == 4
     assert _counts(driftkl.compare(prof, str(folder))) == _counts(driftkl.compare(prof, cur))

@@ -16,7 +16,7 @@ import pytest
 from scipy.special import ndtr
 
 import driftkl
-from driftkl.evaluate import evaluate_feature
+from driftkl.evaluation.evaluate import evaluate_feature
 
 ALPHA = 0.01
 CATS = [f"c{i}" for i in range(8)]

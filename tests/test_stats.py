@@ -12,16 +12,10 @@ from hypothesis import strategies as st
 from scipy import stats as sst
 
 import driftkl
-from driftkl.divergence import js_divergence, kl_divergence
-from driftkl.stats import (
-    _pool_sparse,
-    adjust_p_values,
-    analytic_noise_floor,
-    bin_terms,
-    chi2_sf,
-    g_test,
-    monte_carlo_noise_floor,
-)
+from driftkl.stats.divergence import js_divergence, kl_divergence
+from driftkl.stats.contributions import bin_terms
+from driftkl.stats.noise import analytic_noise_floor, monte_carlo_noise_floor
+from driftkl.stats.significance import adjust_p_values, chi2_sf, g_test, pool_sparse
 
 
 @given(st.floats(0, 400), st.integers(1, 120))
@@ -34,7 +28,7 @@ def test_chi2_sf_matches_scipy(x, df):
 def _pooled_table(ref, cur):
     ref, cur = np.asarray(ref, float), np.asarray(cur, float)
     used = (ref > 0) | (cur > 0)
-    r, c = _pool_sparse(ref[used], cur[used], 5.0)
+    r, c = pool_sparse(ref[used], cur[used], 5.0)
     return np.vstack([r, c])
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ def resolve_reference(reference: Any) -> Any:
     """
     if not isinstance(reference, (str, os.PathLike)) or not os.fspath(reference).endswith(".json"):
         return reference
-    from driftkl.profile import Profile  # noqa: PLC0415
+    from driftkl.model.profile import Profile  # noqa: PLC0415
 
     where = os.fspath(reference)
     if "://" not in where:
@@ -58,14 +57,5 @@ def write_text(target: str | os.PathLike[str], text: str) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return where
-    dest = Path(where)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(where, text)
     return where

@@ -15,7 +15,7 @@ from driftkl.integrations.airflow.version_compat import get_connection
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from driftkl.report import DriftReport
+    from driftkl.model.report import DriftReport
 
 __all__ = ["connection_push_kwargs", "push_failure", "push_report", "pushgateway_url"]
 

@@ -21,7 +21,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from driftkl.errors import DriftklError, InputError
 from driftkl.integrations.prometheus.metrics import report_families
-from driftkl.report import REPORT_SCHEMA, DriftReport
+from driftkl.model.report import REPORT_SCHEMA, DriftReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -26,7 +26,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 
 from driftkl._version import __version__
 from driftkl.errors import InputError
-from driftkl.report import STATUSES, DriftReport
+from driftkl.model.report import STATUSES, DriftReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -32,7 +32,7 @@ from driftkl.integrations.prometheus.metrics import as_report, build_registry
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
-    from driftkl.report import DriftReport
+    from driftkl.model.report import DriftReport
 
 __all__ = ["DEFAULT_JOB", "PushResult", "push_failure", "push_report"]
 

@@ -20,7 +20,7 @@ from driftkl.integrations.prometheus.metrics import build_registry
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from driftkl.report import DriftReport
+    from driftkl.model.report import DriftReport
 
 __all__ = ["write_textfile"]
 

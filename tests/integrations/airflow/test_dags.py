@@ -12,7 +12,7 @@ from airflow_helpers import DAGS_FOLDER, asset_events, rendered_fields, run_dag,
 
 import driftkl
 from driftkl.demo import make_sample_frame
-from driftkl.profile import Profile
+from driftkl.model.profile import Profile
 
 pytestmark = pytest.mark.airflow
 

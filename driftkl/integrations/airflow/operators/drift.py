@@ -18,7 +18,7 @@ from driftkl.integrations.airflow.version_compat import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from driftkl.report import DriftReport
+    from driftkl.model.report import DriftReport
 
 __all__ = ["ON_DRIFT", "DriftCheckOperator"]
 

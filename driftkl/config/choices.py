@@ -1,0 +1,23 @@
+"""The allowed values of enumerated settings, in one place."""
+
+from __future__ import annotations
+
+from driftkl.stats.divergence import DIRECTIONS
+from driftkl.stats.metrics import METRICS as _REGISTRY
+
+__all__ = [
+    "CORRECTIONS",
+    "DIRECTIONS",
+    "KINDS",
+    "METRICS",
+    "NOISE_FLOOR_METHODS",
+    "NUMERIC_METHODS",
+    "THRESHOLD_ON",
+]
+
+METRICS: tuple[str, ...] = tuple(_REGISTRY)
+KINDS = ("numeric", "categorical", "datetime")
+NUMERIC_METHODS = ("quantile", "uniform")
+CORRECTIONS = ("none", "bonferroni", "fdr_bh")
+NOISE_FLOOR_METHODS = ("monte_carlo", "analytic")
+THRESHOLD_ON = ("plug_in", "bias_corrected")

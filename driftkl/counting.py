@@ -1,0 +1,66 @@
+"""Counting a source into fitted bins: one map-reduce of integer sums.
+
+Counts are integer sums, so they are identical whatever the engine, batch size, thread count
+or merge order.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from driftkl.errors import InputError
+from driftkl.sources import column_passes
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from numpy.typing import NDArray
+
+    from driftkl.engines.base import Engine
+    from driftkl.model.bins import BinSpec
+    from driftkl.sources import Source
+
+__all__ = ["Counts", "count_batch", "count_source", "merge_counts", "require_rows"]
+
+Counts = tuple[int, dict[str, "NDArray[np.int64]"]]
+"""Rows seen and per-column bin counts (a partial result of the counting pass)."""
+
+
+def require_rows(rows: int, source: Source) -> int:
+    """``rows``, or the one "has no rows" error naming the source."""
+    if rows == 0:
+        raise InputError(
+            f"{source.description} has no rows. Hint: check the path, the filter and the data."
+        )
+    return rows
+
+
+def count_batch(batch: pa.RecordBatch, *, specs: dict[str, BinSpec]) -> Counts:
+    """One batch's rows and the counts of the columns it holds (one pass's columns)."""
+    return batch.num_rows, {n: specs[n].count(batch.column(n)) for n in batch.schema.names}
+
+
+def merge_counts(a: Counts, b: Counts) -> Counts:
+    """Sum two partial counts (associative, order-independent; updates ``a``)."""
+    counts = a[1]
+    for name, c in b[1].items():
+        if name in counts:
+            counts[name] += c
+        else:
+            counts[name] = c.copy()
+    return a[0] + b[0], counts
+
+
+def count_source(
+    source: Source, specs: dict[str, BinSpec], engine: Engine, *, label: str = "current"
+) -> tuple[dict[str, NDArray[np.int64]], int]:
+    """Count every column of ``source`` into its bins; the counts and the row count."""
+    passes = column_passes(list(specs))
+    result = engine.map_reduce(
+        source, passes, functools.partial(count_batch, specs=specs), merge_counts, label=label
+    )
+    seen, parts = result if result is not None else (0, {})
+    counts = {n: parts.get(n, np.zeros(s.n_bins, dtype=np.int64)) for n, s in specs.items()}
+    return counts, require_rows(seen // max(len(passes), 1), source)

@@ -1,0 +1,54 @@
+"""The engine protocol: one map-reduce over a source's batches.
+
+Every reading pass of driftkl (counting, the in-memory fit, each streaming-quantile pass) is
+one :meth:`Engine.map_reduce` call: ``work`` turns a record batch into a partial result and
+``merge`` combines two partial results. ``merge`` must be associative and its result must not
+depend on the order of the parts (integer sums, min/max, set unions, concatenations that are
+sorted afterwards), so the local engine can fold in batch order and a distributed engine can
+reduce in a tree and still give identical counts. ``merge`` may update and return its first
+argument; each partial result is merged at most once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    import pyarrow as pa
+
+    from driftkl.sources import Source
+
+__all__ = ["Engine"]
+
+T = TypeVar("T")
+
+
+class Engine(Protocol):
+    """Where per-batch work runs."""
+
+    name: str
+
+    def map_reduce(
+        self,
+        source: Source,
+        passes: Sequence[Sequence[str]],
+        work: Callable[[pa.RecordBatch], T],
+        merge: Callable[[T, T], T],
+        *,
+        label: str,
+    ) -> T | None:
+        """``work`` on every batch of every pass (a pass reads only its columns), merged.
+
+        Args:
+            source: the data.
+            passes: column subsets read one after the other; a batch holds one pass's columns.
+            work: a picklable function of one record batch.
+            merge: associative, order-independent combination of two results of ``work``.
+            label: what is being read, for progress reporting.
+
+        Returns:
+            The merged result, or ``None`` when the source yielded no batch.
+        """
+        ...

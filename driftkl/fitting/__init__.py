@@ -1,0 +1,2 @@
+"""Fitting bins on a reference: column plans, mergeable accumulators, numeric and categorical
+edges, and the streaming fit for references larger than memory."""

@@ -1,0 +1,384 @@
+"""Drift reports: immutable per-feature results and the dataset-level report.
+
+The same :class:`DriftReport` feeds the notebook (``to_frame()``), the CLI and Airflow's XCom
+(``to_dict()`` / ``to_json()``) and Prometheus; nothing is recomputed by an adapter.
+Infinite divergences (possible only with ``pseudo_count=0``) stay ``inf`` in Python and are
+written as the string ``"inf"`` in the dict/JSON form, which must be valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from driftkl._files import write_atomic
+from driftkl.errors import InputError
+from driftkl.model.explain import BinContribution, SignificanceTest
+from driftkl.model.status import STATUSES, worst
+from driftkl.render.html import report_html
+from driftkl.render.plot import plot_feature
+from driftkl.render.text import render_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
+
+REPORT_SCHEMA = "driftkl.report"
+REPORT_SCHEMA_VERSION = 1
+def _num_out(x: float | None) -> float | str | None:
+    if x is None:
+        return None
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def _num_in(x: Any) -> float | None:
+    if x is None:
+        return None
+    return float(x)  # float("inf") parses the "inf" string form
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One divergence value with its meaning attached.
+
+    Attributes:
+        value: the divergence, in ``unit``; ``inf`` when a side has an empty bin and no
+            pseudo-count was added.
+        unit: ``"bits"``, ``"nats"``, ``"hartleys"`` (or ``"log<b> units"``).
+        base: logarithm base (``math.e`` for nats).
+        direction: ``"reference||current"`` (``D(reference‖current)``),
+            ``"current||reference"``, or ``"symmetric"`` for JS divergence/distance and PSI.
+        warn: warn threshold in ``unit``, or ``None``.
+        drift: drift threshold in ``unit``, or ``None``.
+        status: ``"ok"``, ``"warn"`` or ``"drift"`` from the decision rule (thresholds and,
+            unless disabled, significance; see :mod:`driftkl.evaluation.decide`).
+        noise_floor: expected value of this metric under no drift at these sample sizes and
+            bins, in ``unit`` (see :mod:`driftkl.stats`); ``None`` if not computed.
+        bias_corrected: ``max(value − noise_floor, 0)``, in ``unit``; a distinct estimate,
+            never the plug-in ``value``; ``None`` if not computed.
+    """
+
+    value: float
+    unit: str
+    base: float
+    direction: str
+    warn: float | None = None
+    drift: float | None = None
+    status: str = "ok"
+    noise_floor: float | None = None
+    bias_corrected: float | None = None
+
+    @property
+    def is_infinite(self) -> bool:
+        """True when the value is ``inf`` (an empty bin on one side, no pseudo-count)."""
+        return math.isinf(self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form."""
+        return {
+            "value": _num_out(self.value),
+            "unit": self.unit,
+            "base": self.base,
+            "direction": self.direction,
+            "warn": self.warn,
+            "drift": self.drift,
+            "status": self.status,
+            "noise_floor": _num_out(self.noise_floor),
+            "bias_corrected": _num_out(self.bias_corrected),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MetricValue:
+        """Rebuild from :meth:`to_dict` form."""
+        return cls(
+            value=float(d["value"]),
+            unit=d["unit"],
+            base=float(d["base"]),
+            direction=d["direction"],
+            warn=_num_in(d.get("warn")),
+            drift=_num_in(d.get("drift")),
+            status=d.get("status", "ok"),
+            noise_floor=_num_in(d.get("noise_floor")),
+            bias_corrected=_num_in(d.get("bias_corrected")),
+        )
+
+
+@dataclass(frozen=True)
+class FeatureResult:
+    """Drift result for one feature (column).
+
+    Attributes:
+        name: column name.
+        kind: ``numeric``, ``categorical`` or ``datetime``.
+        dtype: the column's Arrow type in the reference.
+        status: worst status over the metrics that have thresholds.
+        metrics: metric name → :class:`MetricValue`.
+        labels: bin labels, aligned with the two count vectors.
+        reference_counts: reference rows per bin.
+        current_counts: current rows per bin.
+        out_of_range_share: share of current rows outside the reference range (numeric).
+        unseen_share: share of current rows with categories absent from the reference.
+        missing_share: share of current rows that are NaN/null.
+        notes: observations worth a reader's attention (constant column, infinities, ...).
+        extra: further serialised fields (merged into :meth:`to_dict`).
+        test: the two-sample significance test (G-test), or ``None`` if not computed.
+        contributions: the bins contributing most to the divergence, largest first.
+    """
+
+    name: str
+    kind: str
+    dtype: str
+    status: str
+    metrics: dict[str, MetricValue]
+    labels: tuple[str, ...]
+    reference_counts: tuple[int, ...]
+    current_counts: tuple[int, ...]
+    out_of_range_share: float = 0.0
+    unseen_share: float = 0.0
+    missing_share: float = 0.0
+    notes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    test: SignificanceTest | None = None
+    contributions: tuple[BinContribution, ...] = ()
+
+    @property
+    def n_reference(self) -> int:
+        """Reference rows (missing included)."""
+        return sum(self.reference_counts)
+
+    @property
+    def n_current(self) -> int:
+        """Current rows (missing included)."""
+        return sum(self.current_counts)
+
+    def to_dict(self, *, bins: bool = True) -> dict[str, Any]:
+        """Plain-data form; ``bins=False`` drops the per-bin labels and counts."""
+        d: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "dtype": self.dtype,
+            "status": self.status,
+            "metrics": {k: v.to_dict() for k, v in self.metrics.items()},
+            "n_reference": self.n_reference,
+            "n_current": self.n_current,
+            "current_share": {
+                "out_of_range": self.out_of_range_share,
+                "unseen": self.unseen_share,
+                "missing": self.missing_share,
+            },
+            "notes": list(self.notes),
+            "test": None if self.test is None else self.test.to_dict(),
+            "contributions": [c.to_dict() for c in self.contributions],
+        }
+        if bins:
+            d["bins"] = {
+                "labels": list(self.labels),
+                "reference_counts": list(self.reference_counts),
+                "current_counts": list(self.current_counts),
+            }
+        d.update(self.extra)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeatureResult:
+        """Rebuild from :meth:`to_dict` form (bins may be absent)."""
+        bins = d.get("bins") or {"labels": [], "reference_counts": [], "current_counts": []}
+        share = d.get("current_share", {})
+        known = {
+            "name",
+            "kind",
+            "dtype",
+            "status",
+            "metrics",
+            "n_reference",
+            "n_current",
+            "current_share",
+            "notes",
+            "bins",
+            "test",
+            "contributions",
+        }
+        return cls(
+            name=d["name"],
+            kind=d["kind"],
+            dtype=d.get("dtype", ""),
+            status=d["status"],
+            metrics={k: MetricValue.from_dict(v) for k, v in d["metrics"].items()},
+            labels=tuple(bins["labels"]),
+            reference_counts=tuple(int(c) for c in bins["reference_counts"]),
+            current_counts=tuple(int(c) for c in bins["current_counts"]),
+            out_of_range_share=float(share.get("out_of_range", 0.0)),
+            unseen_share=float(share.get("unseen", 0.0)),
+            missing_share=float(share.get("missing", 0.0)),
+            notes=tuple(d.get("notes", ())),
+            extra={k: v for k, v in d.items() if k not in known},
+            test=None if d.get("test") is None else SignificanceTest.from_dict(d["test"]),
+            contributions=tuple(BinContribution.from_dict(c) for c in d.get("contributions", ())),
+        )
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """The result of comparing a current dataset with a reference, feature by feature.
+
+    Attributes:
+        features: one :class:`FeatureResult` per checked column.
+        dataset: the configured dataset name.
+        settings: direction, base, unit, pseudo-count and metrics used.
+        reference: reference provenance (source, rows, profile hash).
+        current: current provenance (source, rows).
+        created_at: UTC ISO-8601 time the comparison finished.
+        duration_seconds: wall time of the comparison.
+    """
+
+    features: tuple[FeatureResult, ...]
+    dataset: str
+    settings: dict[str, Any]
+    reference: dict[str, Any]
+    current: dict[str, Any]
+    created_at: str
+    duration_seconds: float
+    driftkl_version: str = ""
+
+    @property
+    def status(self) -> str:
+        """Worst feature status: ``ok``, ``warn`` or ``drift``."""
+        return worst(f.status for f in self.features)
+
+    @property
+    def drifted_features(self) -> tuple[str, ...]:
+        """Names of features whose status is ``drift``."""
+        return tuple(f.name for f in self.features if f.status == "drift")
+
+    @property
+    def warn_features(self) -> tuple[str, ...]:
+        """Names of features whose status is ``warn``."""
+        return tuple(f.name for f in self.features if f.status == "warn")
+
+    @property
+    def is_drifted(self) -> bool:
+        """True when at least one feature drifted."""
+        return self.status == "drift"
+
+    def __getitem__(self, name: str) -> FeatureResult:
+        """The result of feature ``name``."""
+        for f in self.features:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def summary(self) -> dict[str, Any]:
+        """Dataset-level counts and status."""
+        n = len(self.features)
+        drifted = self.drifted_features
+        return {
+            "status": self.status,
+            "features_checked": n,
+            "features_drifted": len(drifted),
+            "features_warn": len(self.warn_features),
+            "drifted_share": len(drifted) / n if n else 0.0,
+            "drifted_features": list(drifted),
+            "warn_features": list(self.warn_features),
+        }
+
+    def to_dict(self, *, bins: bool = True) -> dict[str, Any]:
+        """JSON-serialisable form (schema ``driftkl.report``, version 1)."""
+        return {
+            "schema": REPORT_SCHEMA,
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "driftkl_version": self.driftkl_version,
+            "created_at": self.created_at,
+            "duration_seconds": self.duration_seconds,
+            "dataset": self.dataset,
+            "reference": dict(self.reference),
+            "current": dict(self.current),
+            "settings": dict(self.settings),
+            "summary": self.summary(),
+            "features": [f.to_dict(bins=bins) for f in self.features],
+        }
+
+    def to_json(self, *, bins: bool = True, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as strict JSON text."""
+        return json.dumps(
+            self.to_dict(bins=bins), indent=indent, ensure_ascii=False, allow_nan=False
+        )
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DriftReport:
+        """Rebuild a report from :meth:`to_dict` form (e.g. a saved JSON report or an XCom)."""
+        if d.get("schema") != REPORT_SCHEMA or d.get("schema_version") != REPORT_SCHEMA_VERSION:
+
+            raise InputError(
+                f"not a driftkl report of schema version {REPORT_SCHEMA_VERSION} "
+                f"(schema={d.get('schema')!r}, version={d.get('schema_version')!r})"
+            )
+        return cls(
+            features=tuple(FeatureResult.from_dict(f) for f in d["features"]),
+            dataset=d["dataset"],
+            settings=dict(d["settings"]),
+            reference=dict(d["reference"]),
+            current=dict(d["current"]),
+            created_at=d["created_at"],
+            duration_seconds=float(d["duration_seconds"]),
+            driftkl_version=d.get("driftkl_version", ""),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per feature: status, each metric's value (column names carry the unit)."""
+        import pandas as pd  # noqa: PLC0415
+
+        rows = []
+        for f in self.features:
+            row: dict[str, Any] = {"feature": f.name, "kind": f.kind, "status": f.status}
+            for name, m in f.metrics.items():
+                suffix = "" if m.direction == "symmetric" else f" {m.direction}"
+                row[f"{name}{suffix} [{m.unit}]"] = m.value
+                if m.noise_floor is not None:
+                    row[f"{name} noise floor [{m.unit}]"] = m.noise_floor
+            if f.test is not None:
+                row["p_value"] = f.test.p_value
+                row["p_value_adjusted"] = f.test.p_value_adjusted
+            row["top_bins"] = "; ".join(c.describe() for c in f.contributions[:3])
+            row["n_reference"] = f.n_reference
+            row["n_current"] = f.n_current
+            row["out_of_range_share"] = f.out_of_range_share
+            row["unseen_share"] = f.unseen_share
+            row["missing_share"] = f.missing_share
+            rows.append(row)
+        frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
+        return frame
+
+    def _repr_html_(self) -> str:
+        """The notebook rendering (summary table, histograms and top bins per feature)."""
+
+        return str(report_html(self, standalone=False))
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """A standalone HTML page (inline SVG and CSS, no network assets); written if ``path``."""
+
+        text = str(report_html(self, standalone=True))
+        if path is not None:
+            write_atomic(path, text)
+        return text
+
+    def plot(self, feature: str, *, ax: Any = None) -> Any:
+        """Overlaid reference/current histograms of ``feature`` (needs ``driftkl[plot]``)."""
+
+        return plot_feature(self, self[feature], ax=ax)
+
+    def __repr__(self) -> str:
+        """A short readable summary."""
+
+        s = self.summary()
+        head = (
+            f"DriftReport(dataset={self.dataset!r}, status={s['status']!r}, "
+            f"{s['features_drifted']}/{s['features_checked']} features drifted, "
+            f"reference rows={self.reference.get('rows')}, current rows={self.current.get('rows')})"
+        )
+        return head + "\n" + render_table(self)

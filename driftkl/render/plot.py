@@ -1,0 +1,56 @@
+"""Matplotlib plot of one feature (optional extra ``driftkl[plot]``).
+
+The HTML report does not need this module: it draws its own SVG (:mod:`driftkl.html`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from driftkl._optional import import_optional
+
+if TYPE_CHECKING:
+    from driftkl.model.report import DriftReport, FeatureResult
+
+__all__ = ["plot_feature"]
+
+
+def plot_feature(report: DriftReport, feature: FeatureResult, *, ax: Any = None) -> Any:
+    """Reference and current shares per bin, overlaid on the same bins; returns the Axes.
+
+    The title carries the status, the first metric with its noise floor and the p-value; the
+    x labels are the bin labels (bins empty on both sides are left out).
+
+    Raises:
+        MissingExtraError: matplotlib is not installed (``pip install 'driftkl[plot]'``).
+    """
+    plt = import_optional("matplotlib.pyplot", extra="plot", feature="DriftReport.plot()")
+    f = feature
+    n_r, n_c = max(f.n_reference, 1), max(f.n_current, 1)
+    rows = [
+        (lab, r / n_r, c / n_c)
+        for lab, r, c in zip(f.labels, f.reference_counts, f.current_counts, strict=True)
+        if r or c
+    ]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.55 * len(rows)), 3.6))
+    x = list(range(len(rows)))
+    ax.bar(x, [r for _, r, _ in rows], width=0.9, alpha=0.55, color="#4c78a8",
+           label=f"reference (n={f.n_reference})")  # fmt: skip
+    ax.bar(x, [c for _, _, c in rows], width=0.9, alpha=0.55, color="#f58518",
+           label=f"current (n={f.n_current})")  # fmt: skip
+    ax.set_xticks(x, [lab for lab, _, _ in rows], rotation=40, ha="right", fontsize=8)
+    ax.set_ylabel("share of rows")
+    parts = [f"{f.name}: {f.status.upper()}"]
+    for name, m in list(f.metrics.items())[:1]:
+        floor = "" if m.noise_floor is None else f", noise floor {m.noise_floor:.3g}"
+        parts.append(f"{name} {m.value:.3g} {m.unit}{floor}")
+    if f.test is not None:
+        parts.append(f"p = {f.test.p_value_adjusted:.2g}")
+    ax.set_title("; ".join(parts), fontsize=10)
+    ax.legend(fontsize=8)
+    if f.contributions:
+        ax.text(0.99, 0.80, "\n".join(c.describe() for c in f.contributions[:3]),
+                transform=ax.transAxes, ha="right", va="top", fontsize=8)  # fmt: skip
+    del report  # the report is the entry point; the feature carries everything needed
+    return ax

@@ -1,0 +1,118 @@
+"""Text renderings of a report: a plain fixed-width table and GitHub Markdown."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from driftkl.model.report import DriftReport
+
+__all__ = ["render_markdown", "render_table"]
+
+
+_SMALL = 1e-4
+_TINY_P = 1e-300
+
+
+def _fmt_p(p: float) -> str:
+    """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
+    return "<1e-300" if p < _TINY_P else f"{p:.2g}"
+
+
+def _fmt(value: float) -> str:
+    if math.isinf(value):
+        return "inf"
+    return f"{value:.4g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
+
+
+def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
+    metric_names: list[str] = []
+    for f in report.features:
+        for name in f.metrics:
+            if name not in metric_names:
+                metric_names.append(name)
+    header = ["feature", "kind", "status"]
+    for name in metric_names:
+        m = next(f.metrics[name] for f in report.features if name in f.metrics)
+        direction = "" if m.direction == "symmetric" else f" {m.direction}"
+        header.append(f"{name}{direction} [{m.unit}] (noise floor)")
+    header += ["p-value", "rows ref/cur", "out-of-range", "unseen", "missing", "top bins"]
+    body = []
+    for f in report.features:
+        row = [f.name, f.kind, f.status.upper() if f.status != "ok" else "ok"]
+        for name in metric_names:
+            value = f.metrics.get(name)
+            floor = None if value is None else value.noise_floor
+            cell = "" if value is None else _fmt(value.value)
+            row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
+        row += [
+            "" if f.test is None else _fmt_p(f.test.p_value_adjusted),
+            f"{f.n_reference}/{f.n_current}",
+            f"{f.out_of_range_share:.1%}",
+            f"{f.unseen_share:.1%}",
+            f"{f.missing_share:.1%}",
+            "; ".join(c.describe() for c in f.contributions[:2]),
+        ]
+        body.append(row)
+    return header, body
+
+
+def _footer(report: DriftReport) -> str:
+    s = report.summary()
+    st = report.settings
+    return (
+        f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
+        f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
+        f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
+        f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
+        f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
+    )
+
+
+def _rule(settings: dict[str, Any]) -> str:
+    sig = settings.get("significance")
+    if not sig:
+        return ""
+    if not sig.get("enabled", True):
+        return "; drift = value >= threshold (significance disabled)"
+    corr = sig.get("correction", "none")
+    adj = "" if corr == "none" else f" ({corr}-adjusted)"
+    return f"; drift = value >= threshold and p-value{adj} <= {sig.get('alpha')}"
+
+
+def render_table(report: DriftReport) -> str:
+    """A fixed-width text table, one row per feature, with a status footer."""
+    header, body = _rows(report)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    numeric = set(range(3, len(header) - 1))  # last column: top bins (text)
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in body]
+    out.append("")
+    out.append(_footer(report))
+    return "\n".join(out)
+
+
+def render_markdown(report: DriftReport) -> str:
+    """A GitHub-flavoured Markdown table with a status line."""
+    header, body = _rows(report)
+
+    def esc(c: str) -> str:
+        return c.replace("|", "\\|").replace("\n", " ")
+
+    out = [
+        f"### driftkl: {report.dataset} — {report.status}",
+        "",
+        "| " + " | ".join(esc(h) for h in header) + " |",
+        "|" + "|".join("---" if i < 3 else "---:" for i in range(len(header))) + "|",  # noqa: PLR2004
+    ]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in body]
+    out += ["", _footer(report)]
+    return "\n".join(out)

@@ -1,0 +1,81 @@
+"""The source protocol: what every input offers the engines.
+
+A source has a description (for messages), an Arrow schema, a row count when it is cheap to
+know, and two ways to read only some columns: :meth:`Source.batches` streams record batches
+in order (the local engine), :meth:`Source.partitions` cuts the data into independently
+readable pieces (distributed engines). Adding an input is one module that implements this
+protocol plus one opener in :mod:`driftkl.sources`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import pyarrow as pa
+
+__all__ = [
+    "COLUMNS_PER_PASS",
+    "DEFAULT_BATCH_SIZE",
+    "Partition",
+    "Source",
+    "column_passes",
+]
+
+# Columns decoded together in one pass over the data: passes over a few columns at a time
+# keep the decoded row-group slices small (memory) at no extra decoding cost, since a pass
+# reads only its own column chunks.
+COLUMNS_PER_PASS = 8
+DEFAULT_BATCH_SIZE = 131_072
+
+
+def column_passes(columns: Sequence[str]) -> list[list[str]]:
+    """``columns`` cut into reading passes of at most :data:`COLUMNS_PER_PASS`.
+
+    >>> column_passes(list("abcdefghij"))
+    [['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['i', 'j']]
+    """
+    return [
+        list(columns[i : i + COLUMNS_PER_PASS]) for i in range(0, len(columns), COLUMNS_PER_PASS)
+    ]
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One independently readable piece of a source, shippable to a worker.
+
+    ``read(arg)`` returns the piece as a ``pyarrow.Table``. ``read`` is a module-level
+    function (so it pickles); ``arg`` is plain data or a lazy handle an engine resolves first
+    (a dask DataFrame partition is a ``dask.delayed`` object).
+    """
+
+    read: Callable[[Any], pa.Table]
+    arg: Any
+
+
+class Source(Protocol):
+    """A tabular input, read column subset by column subset."""
+
+    @property
+    def description(self) -> str:
+        """Where the data comes from, for messages (``"current 'data/2026-11-28.parquet'"``)."""
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema of the whole input."""
+
+    @property
+    def engine_hint(self) -> str | None:
+        """An engine this input must run on (a dask DataFrame: ``"dask"``), else ``None``."""
+
+    def count_rows(self) -> int | None:
+        """Number of rows if cheap to know (metadata), else ``None``."""
+
+    def batches(self, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
+        """Record batches holding only ``columns``, in a fixed order."""
+
+    def partitions(self, columns: Sequence[str]) -> list[Partition]:
+        """Independently readable pieces holding only ``columns``, in order."""
