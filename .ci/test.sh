@@ -34,6 +34,8 @@ echo "== ruff"
 .venv/bin/ruff format --check driftkl tests dags benchmarks docker
 echo "== mypy (strict)"
 .venv/bin/mypy
+echo "== lint-imports (layer contracts in pyproject.toml)"
+.venv/bin/lint-imports
 
 echo "== pytest"
 set +e

@@ -1,8 +1,13 @@
 """driftkl: data-drift monitoring with explicit KL direction and logarithm base.
 
->>> import driftkl
->>> report = driftkl.compare(reference_df, current_df)      # doctest: +SKIP
->>> report.to_frame()                                       # doctest: +SKIP
+>>> import driftkl, pandas as pd
+>>> ref = pd.DataFrame({"colour": ["red"] * 50 + ["blue"] * 50})
+>>> cur = pd.DataFrame({"colour": ["red"] * 20 + ["blue"] * 60 + ["green"] * 20})
+>>> report = driftkl.compare(ref, cur)
+>>> report.status, report["colour"].metrics["js_divergence"].unit
+('drift', 'bits')
+>>> report.to_frame().loc["colour", "status"]
+'drift'
 
 ``import driftkl`` loads numpy, pandas and pyarrow at most; the Airflow and Prometheus
 integrations live in :mod:`driftkl.integrations` and are imported only when used.
@@ -13,7 +18,6 @@ from __future__ import annotations
 from driftkl._version import __version__
 from driftkl.api import compare, profile
 from driftkl.config import DriftConfig, Threshold, load_config
-from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.errors import (
     ColumnNotFoundError,
     ConfigError,
@@ -26,6 +30,7 @@ from driftkl.errors import (
 )
 from driftkl.model.profile import FeatureProfile, Profile
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
 
 __all__ = [

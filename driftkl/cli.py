@@ -9,16 +9,24 @@ the fix), 3 = the report was produced (printed, ``--output`` saved) but exportin
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from driftkl import progress
+from driftkl._files import write_atomic
+from driftkl._optional import import_optional
+from driftkl._version import __version__
+from driftkl.errors import ConfigError, DriftklError
+from driftkl.render.text import render_markdown, render_table
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from driftkl.model.report import DriftReport
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 EXIT_EXPORT = 3  # report produced, metrics export (textfile / Pushgateway) failed
@@ -68,9 +76,8 @@ def _add_compare_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on-drift", action="store_true", help="exit 1 when any feature drifted")
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    from driftkl._version import __version__  # noqa: PLC0415
-
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
         prog="driftkl",
         description="Data-drift checks: per-feature KL and Jensen-Shannon divergence with "
@@ -117,19 +124,11 @@ def _add_metrics_options(p: argparse.ArgumentParser) -> None:
 
 
 def _prometheus(feature: str) -> Any:
-    try:
-        import driftkl.integrations.prometheus as prom  # noqa: PLC0415
-    except ImportError as exc:
-        from driftkl.errors import MissingExtraError  # noqa: PLC0415
-
-        raise MissingExtraError("prometheus", feature, module=exc.name) from exc
-    return prom
+    return import_optional("driftkl.integrations.prometheus", extra="prometheus", feature=feature)
 
 
 def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
     """Write the textfile, then push; a failure is reported and gives exit code 3."""
-    import os  # noqa: PLC0415
-
     prom = _prometheus("--pushgateway / --textfile")
     code = EXIT_OK
     try:
@@ -190,8 +189,6 @@ def _float(text: str, flag: str) -> float:
     try:
         return float(text)
     except ValueError:
-        from driftkl.errors import ConfigError  # noqa: PLC0415
-
         raise ConfigError(f"{flag} must be a number or 'e', got {text!r}") from None
 
 
@@ -199,15 +196,13 @@ def _print_report(report: DriftReport, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(report.to_json() + "\n")
         return
-    from driftkl.render.text import render_markdown, render_table  # noqa: PLC0415
-
     sys.stdout.write(
         (render_markdown(report) if fmt == "markdown" else render_table(report)) + "\n"
     )
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
-    import driftkl  # noqa: PLC0415
+    import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
     prof = driftkl.profile(args.data, config=args.config, **_overrides(args))
     path = prof.save(args.output)
@@ -219,13 +214,13 @@ def _cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    import driftkl  # noqa: PLC0415
+    import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
     if args.pushgateway or args.textfile:
         _prometheus("--pushgateway / --textfile")  # fail before the comparison, not after
     report = driftkl.compare(args.reference, args.current, config=args.config, **_overrides(args))
     if args.output:
-        Path(args.output).write_text(report.to_json() + "\n", encoding="utf-8")
+        write_atomic(args.output, report.to_json() + "\n")
     _print_report(report, args.format)
     if (args.pushgateway or args.textfile) and _export_metrics(args, report) != EXIT_OK:
         return EXIT_EXPORT
@@ -233,8 +228,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    import driftkl  # noqa: PLC0415
-    from driftkl.demo import write_sample_data  # noqa: PLC0415
+    import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
+    from driftkl.demo import write_sample_data  # noqa: PLC0415 - loads pandas, as above
 
     paths = write_sample_data(args.dir, rows=args.rows)
     profile_path = Path(args.dir) / "reference.profile.json"
@@ -253,11 +248,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
-    parser = _build_parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
-    from driftkl import progress  # noqa: PLC0415
-    from driftkl.errors import DriftklError  # noqa: PLC0415
-
     show = progress.should_show() and not getattr(args, "no_progress", False)
     try:
         with progress.reporting(progress.ProgressBar(sys.stderr) if show else None):

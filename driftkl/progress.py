@@ -21,19 +21,19 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["ProgressBar", "current", "reporting", "should_show"]
+__all__ = ["AIRFLOW_ENV", "ProgressBar", "current", "reporting", "should_show"]
 
 _ACTIVE: contextvars.ContextVar[ProgressBar | None] = contextvars.ContextVar(
     "driftkl_progress", default=None
 )
 # Set in every Airflow task process; its stderr goes to the task log, not a terminal.
-_AIRFLOW_ENV = ("AIRFLOW_CTX_DAG_ID", "AIRFLOW_CTX_TASK_ID")
+AIRFLOW_ENV = ("AIRFLOW_CTX_DAG_ID", "AIRFLOW_CTX_TASK_ID")
 
 
 def should_show(stream: TextIO | None = None) -> bool:
     """Whether a progress bar belongs on ``stream`` (default stderr): a TTY, not Airflow."""
     stream = sys.stderr if stream is None else stream
-    if any(os.environ.get(k) for k in _AIRFLOW_ENV):
+    if any(os.environ.get(k) for k in AIRFLOW_ENV):
         return False
     isatty = getattr(stream, "isatty", None)
     try:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from helpers import run_cli
 
 import driftkl
 from driftkl.cli import main
+from driftkl.render.text import format_p_value
 
 
 @pytest.fixture
@@ -122,13 +122,7 @@ def test_config_error_exits_2(classic_files, tmp_path, capsys):
 
 def test_demo_command_in_subprocess(tmp_path):
     """`driftkl demo` (the README's first command) generates data and prints the table."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "driftkl", "demo", "--dir", str(tmp_path / "s"), "--rows", "3000"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = run_cli("demo", "--dir", tmp_path / "s", "--rows", "3000")
     assert proc.returncode == 0, proc.stderr
     assert "amount" in proc.stdout and "DRIFT" in proc.stdout
     assert (tmp_path / "s" / "reference.profile.json").exists()
@@ -147,7 +141,5 @@ def test_demo_command_in_subprocess(tmp_path):
 
 def test_underflowed_p_value_prints_as_bound():
     """A p-value that underflowed to 0 is shown as '<1e-300', never as a plain 0."""
-    from driftkl.render.text import _fmt_p  # noqa: PLC0415
-
-    assert _fmt_p(0.0) == "<1e-300"
-    assert _fmt_p(0.0123) == "0.012"
+    assert format_p_value(0.0) == "<1e-300"
+    assert format_p_value(0.0123) == "0.012"

@@ -11,8 +11,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 import driftkl
-import driftkl.stats.divergence as divergence
-import driftkl.stats.rows as rows
+from driftkl.stats import divergence, rows
 
 P, Q = [2, 2, 1], [5, 1, 4]
 

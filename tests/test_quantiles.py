@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import driftkl
-import driftkl.stats.quantiles as quantiles
 from driftkl.errors import InputError
+from driftkl.stats import quantiles
 from driftkl.stats.quantiles import StreamingQuantiles, count_windows, linear_quantiles
 
 QS = np.linspace(0.0, 1.0, 11)
@@ -260,9 +258,8 @@ prof = driftkl.profile(sys.argv[1], binning={"reference_memory_mib": 1}, threads
 assert prof.rows == 12_000_000
 print(decoded - start, peak_mib() - start)
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
-    )
+    out = run_python(code, path)
+    assert out.returncode == 0, out.stderr
     decode_growth, fit_growth = (int(v) for v in out.stdout.split())
     # holding the column would add at least 92 MiB over decoding it
     assert fit_growth < decode_growth + 32, (decode_growth, fit_growth)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -173,7 +172,7 @@ def test_dictionary_with_a_null_value_counts_as_missing():
 
 def test_progress_bar_is_off_when_stderr_is_not_a_tty(monkeypatch):
     """should_show is False for a pipe or file and True only for a terminal."""
-    for var in progress._AIRFLOW_ENV:  # Airflow's dag.test() leaves these in os.environ
+    for var in progress.AIRFLOW_ENV:  # Airflow's dag.test() leaves these in os.environ
         monkeypatch.delenv(var, raising=False)
 
     class Tty(io.StringIO):
@@ -208,13 +207,7 @@ def test_progress_bar_draws_rows_and_percent():
 def test_cli_writes_no_progress_to_a_pipe(files):
     """The CLI's stderr, when piped, holds no progress bar (no carriage returns)."""
     ref, cur = files
-    proc = subprocess.run(
-        [sys.executable, "-m", "driftkl", "compare", ref, cur, "--threads", "2"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = run_cli("compare", ref, cur, "--threads", "2")
     assert proc.returncode == 0, proc.stderr
     assert "\r" not in proc.stderr
     assert "rows/s" not in proc.stderr

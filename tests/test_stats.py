@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from scipy import stats as sst
 
 import driftkl
-from driftkl.stats.divergence import js_divergence, kl_divergence
 from driftkl.stats.contributions import bin_terms
+from driftkl.stats.divergence import js_divergence, kl_divergence
 from driftkl.stats.noise import analytic_noise_floor, monte_carlo_noise_floor
 from driftkl.stats.significance import adjust_p_values, chi2_sf, g_test, pool_sparse
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from driftkl.stats.divergence import Direction
+if TYPE_CHECKING:
+    from driftkl.stats.divergence import Direction
 
 __all__ = [
     "EXECUTION_KEYS",

@@ -314,7 +314,9 @@ def load_config(
         out["batch_size"] = _integer(raw["batch_size"], "batch_size", minimum=1)
     if "engine" in raw:
         if not isinstance(raw["engine"], str) or not raw["engine"]:
-            raise ConfigError(f"engine must be an engine name ('local', 'dask'), got {raw['engine']!r}")
+            raise ConfigError(
+                f"engine must be an engine name ('local', 'dask'), got {raw['engine']!r}"
+            )
         out["engine"] = raw["engine"]
     if raw.get("threads") is not None:
         out["threads"] = _integer(raw["threads"], "threads", minimum=1)

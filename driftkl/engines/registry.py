@@ -46,9 +46,7 @@ def get_engine(execution: Execution) -> Engine:
     name = execution.engine
     if name in _BUILTIN:
         module, cls, extra = _BUILTIN[name]
-        factory = getattr(
-            import_optional(module, extra=extra, feature=f"engine={name!r}"), cls
-        )
+        factory = getattr(import_optional(module, extra=extra, feature=f"engine={name!r}"), cls)
     else:
         found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
         if not found:

@@ -44,10 +44,7 @@ def _noise_floors(
     nf = config.noise_floor
     if nf.method == "analytic":
         k, n_r, n_c = r.size, int(r.sum()), int(c.sum())
-        return {
-            m: analytic_noise_floor(m, k, n_r, n_c, base=config.base)
-            for m in config.metrics
-        }
+        return {m: analytic_noise_floor(m, k, n_r, n_c, base=config.base) for m in config.metrics}
     return monte_carlo_noise_floor(
         r,
         c,

@@ -53,4 +53,6 @@ def fit_integer_categorical(
 ) -> FittedColumn:
     """An integer column with few distinct values, binned as categorical (labels "3", "7")."""
     labels = from_numpy(uniq.astype(np.int64)).cast(pa.string()).to_pylist()
-    return fit_categorical(name, dict(zip(labels, counts.tolist(), strict=True)), n_missing, binning)
+    return fit_categorical(
+        name, dict(zip(labels, counts.tolist(), strict=True)), n_missing, binning
+    )

@@ -48,7 +48,7 @@ def _fit_column(
     if kind == "categorical":
         levels, counts = np.unique(values, return_counts=True)  # sorted input: a linear pass
         return fit_integer_categorical(name, levels, counts, acc.n_missing, binning)
-    return fit_sorted(name, values, acc.n_missing, kind, binning, where)
+    return fit_sorted(name, values, acc.n_missing, kind=kind, binning=binning, where=where)
 
 
 def _with_dtype(source: Source, fc: FittedColumn) -> FittedColumn:
@@ -129,7 +129,9 @@ def fit_source(
     in_memory = [c for c in columns if c not in set(streamed)]
     groups = memory_groups(in_memory, kinds, total or 0, budget) if in_memory else []
     for i, group in enumerate(groups):
-        label = "reference" if len(groups) == 1 else f"reference, columns part {i + 1}/{len(groups)}"
+        label = (
+            "reference" if len(groups) == 1 else f"reference, columns part {i + 1}/{len(groups)}"
+        )
         done, rows = _fit_group(
             source, group, kinds, binning_for, engine, threads=threads, label=label
         )

@@ -110,8 +110,10 @@ def numeric_spec(edges: NDArray[np.float64], plan: NumericPlan, kind: str) -> Nu
 def _merge_small(
     edges: NDArray[np.float64], counts: NDArray[np.int64], minimum: int
 ) -> NDArray[np.int64]:
-    """Indices of the edges kept when adjacent inner bins are joined left to right until
-    each holds at least ``minimum`` reference values."""
+    """Indices of the edges kept when adjacent inner bins are joined left to right.
+
+    Bins are joined until each holds at least ``minimum`` reference values.
+    """
     keep = [0]
     acc = 0
     for i, c in enumerate(counts):
@@ -150,6 +152,7 @@ def fit_sorted(
     name: str,
     values: NDArray[np.float64],
     n_missing: int,
+    *,
     kind: str,
     binning: ColumnBinning,
     where: str,

@@ -232,9 +232,7 @@ def _search(
         )
         for n in cells:
             if gathered is not None and n in gathered:
-                searches[n].add_gathered(
-                    [np.concatenate(chunks) for chunks in gathered[n]]
-                )
+                searches[n].add_gathered([np.concatenate(chunks) for chunks in gathered[n]])
             searches[n].end_gather()
 
 
@@ -283,14 +281,14 @@ def fit_streaming(
     specs: dict[str, BinSpec] = {}
     for name, p in plans.items():
         summary = stats[name].summary()
-        search = searches.get(name)
-        quantiles = search.quantiles_of if search is not None else _no_quantiles
+        found = searches.get(name)
+        quantiles = found.quantiles_of if found is not None else _no_quantiles
         specs[name] = numeric_spec(numeric_edges(p, summary, quantiles), p, kinds[name])
         log.info(
             "column %r of %s: fitted in %d streaming passes (%d finite reference values)",
             name,
             where,
-            (search.passes if search is not None else 1) + 1,
+            (found.passes if found is not None else 1) + 1,
             summary.n_finite,
         )
     counts = count_source(source, specs, engine, label="reference (counting)")[0] if specs else {}

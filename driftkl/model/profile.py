@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from driftkl._files import write_atomic
 from driftkl._version import __version__
-from driftkl.model.bins import BinSpec, bins_from_dict
 from driftkl.errors import ProfileError
+from driftkl.model.bins import BinSpec, bins_from_dict
+
+if TYPE_CHECKING:
+    import os
 
 __all__ = ["PROFILE_FORMAT_VERSION", "FeatureProfile", "Profile"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftkl._files import write_atomic
@@ -23,12 +22,16 @@ from driftkl.render.plot import plot_feature
 from driftkl.render.text import render_table
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
 __all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
 
 REPORT_SCHEMA = "driftkl.report"
 REPORT_SCHEMA_VERSION = 1
+
+
 def _num_out(x: float | None) -> float | str | None:
     if x is None:
         return None
@@ -313,7 +316,6 @@ class DriftReport:
     def from_dict(cls, d: dict[str, Any]) -> DriftReport:
         """Rebuild a report from :meth:`to_dict` form (e.g. a saved JSON report or an XCom)."""
         if d.get("schema") != REPORT_SCHEMA or d.get("schema_version") != REPORT_SCHEMA_VERSION:
-
             raise InputError(
                 f"not a driftkl report of schema version {REPORT_SCHEMA_VERSION} "
                 f"(schema={d.get('schema')!r}, version={d.get('schema_version')!r})"
@@ -356,12 +358,10 @@ class DriftReport:
 
     def _repr_html_(self) -> str:
         """The notebook rendering (summary table, histograms and top bins per feature)."""
-
         return str(report_html(self, standalone=False))
 
     def to_html(self, path: str | Path | None = None) -> str:
         """A standalone HTML page (inline SVG and CSS, no network assets); written if ``path``."""
-
         text = str(report_html(self, standalone=True))
         if path is not None:
             write_atomic(path, text)
@@ -369,12 +369,10 @@ class DriftReport:
 
     def plot(self, feature: str, *, ax: Any = None) -> Any:
         """Overlaid reference/current histograms of ``feature`` (needs ``driftkl[plot]``)."""
-
         return plot_feature(self, self[feature], ax=ax)
 
     def __repr__(self) -> str:
         """A short readable summary."""
-
         s = self.summary()
         head = (
             f"DriftReport(dataset={self.dataset!r}, status={s['status']!r}, "

@@ -11,8 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from driftkl.model.report import DriftReport, FeatureResult, MetricValue
-
+    from driftkl.render.views import FeatureView, MetricView, ReportView
 __all__ = ["feature_svg", "report_html"]
 
 _REF, _CUR = "#4c78a8", "#f58518"
@@ -48,7 +47,7 @@ def _badge(status: str) -> str:
     return f'<span class="badge" style="background:{colour}">{escape(status.upper())}</span>'
 
 
-def _primary(report: DriftReport) -> str | None:
+def _primary(report: ReportView) -> str | None:
     """The metric the summary is sorted by: the first one with a threshold, else the first."""
     names = [n for f in report.features for n in f.metrics]
     for f in report.features:
@@ -58,12 +57,12 @@ def _primary(report: DriftReport) -> str | None:
     return names[0] if names else None
 
 
-def _metric_cell(m: MetricValue) -> str:
+def _metric_cell(m: MetricView) -> str:
     floor = "" if m.noise_floor is None else f"noise floor {_fmt(m.noise_floor)}"
     return f"{_fmt(m.value)} {escape(m.unit)}<br><span class='muted'>{floor}</span>"
 
 
-def feature_svg(f: FeatureResult, *, width: int = 640, height: int = 230) -> str:
+def feature_svg(f: FeatureView, *, width: int = 640, height: int = 230) -> str:
     """Reference and current shares per bin, overlaid on the same bins, as an SVG string.
 
     Bins empty on both sides are left out. Bars are shares of each side's rows, so sides of
@@ -119,7 +118,7 @@ def feature_svg(f: FeatureResult, *, width: int = 640, height: int = 230) -> str
     return "".join(out)
 
 
-def _contributions_table(f: FeatureResult) -> str:
+def _contributions_table(f: FeatureView) -> str:
     if not f.contributions:
         return ""
     kl = f.contributions[0].kl_share is not None
@@ -139,7 +138,7 @@ def _contributions_table(f: FeatureResult) -> str:
     )
 
 
-def _feature_section(f: FeatureResult) -> str:
+def _feature_section(f: FeatureView) -> str:
     metrics = "; ".join(
         f"{escape(n)} {_fmt(m.value)} {escape(m.unit)}"
         + ("" if m.noise_floor is None else f", noise floor {_fmt(m.noise_floor)}")
@@ -168,7 +167,7 @@ def _feature_section(f: FeatureResult) -> str:
     )
 
 
-def report_html(report: DriftReport, *, standalone: bool = False) -> str:
+def report_html(report: ReportView, *, standalone: bool = False) -> str:
     """The report as HTML: summary table sorted by divergence, then one section per feature.
 
     Args:
@@ -178,7 +177,7 @@ def report_html(report: DriftReport, *, standalone: bool = False) -> str:
     """
     primary = _primary(report)
 
-    def key(f: FeatureResult) -> float:
+    def key(f: FeatureView) -> float:
         m = f.metrics.get(primary) if primary else None
         return -(m.value if m is not None else 0.0)
 

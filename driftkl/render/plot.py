@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 from driftkl._optional import import_optional
 
 if TYPE_CHECKING:
-    from driftkl.model.report import DriftReport, FeatureResult
-
+    from driftkl.render.views import FeatureView, ReportView
 __all__ = ["plot_feature"]
 
 
-def plot_feature(report: DriftReport, feature: FeatureResult, *, ax: Any = None) -> Any:
+def plot_feature(report: ReportView, feature: FeatureView, *, ax: Any = None) -> Any:
     """Reference and current shares per bin, overlaid on the same bins; returns the Axes.
 
     The title carries the status, the first metric with its noise floor and the p-value; the

@@ -6,16 +6,17 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from driftkl.model.report import DriftReport
+    from collections.abc import Mapping
 
-__all__ = ["render_markdown", "render_table"]
+    from driftkl.render.views import ReportView
+__all__ = ["format_p_value", "render_markdown", "render_table"]
 
 
 _SMALL = 1e-4
 _TINY_P = 1e-300
 
 
-def _fmt_p(p: float) -> str:
+def format_p_value(p: float) -> str:
     """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
     return "<1e-300" if p < _TINY_P else f"{p:.2g}"
 
@@ -26,7 +27,7 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
 
 
-def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
+def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
     metric_names: list[str] = []
     for f in report.features:
         for name in f.metrics:
@@ -47,7 +48,7 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
             cell = "" if value is None else _fmt(value.value)
             row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
         row += [
-            "" if f.test is None else _fmt_p(f.test.p_value_adjusted),
+            "" if f.test is None else format_p_value(f.test.p_value_adjusted),
             f"{f.n_reference}/{f.n_current}",
             f"{f.out_of_range_share:.1%}",
             f"{f.unseen_share:.1%}",
@@ -58,7 +59,7 @@ def _rows(report: DriftReport) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def _footer(report: DriftReport) -> str:
+def _footer(report: ReportView) -> str:
     s = report.summary()
     st = report.settings
     return (
@@ -70,7 +71,7 @@ def _footer(report: DriftReport) -> str:
     )
 
 
-def _rule(settings: dict[str, Any]) -> str:
+def _rule(settings: Mapping[str, Any]) -> str:
     sig = settings.get("significance")
     if not sig:
         return ""
@@ -81,7 +82,7 @@ def _rule(settings: dict[str, Any]) -> str:
     return f"; drift = value >= threshold and p-value{adj} <= {sig.get('alpha')}"
 
 
-def render_table(report: DriftReport) -> str:
+def render_table(report: ReportView) -> str:
     """A fixed-width text table, one row per feature, with a status footer."""
     header, body = _rows(report)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
@@ -100,7 +101,7 @@ def render_table(report: DriftReport) -> str:
     return "\n".join(out)
 
 
-def render_markdown(report: DriftReport) -> str:
+def render_markdown(report: ReportView) -> str:
     """A GitHub-flavoured Markdown table with a status line."""
     header, body = _rows(report)
 

@@ -1,9 +1,10 @@
 """Input sources behind one protocol (:class:`~driftkl.sources.base.Source`).
 
-:func:`open_source` recognises the data given (duck-typed: no optional library is imported);
-adding an input is one module implementing the protocol and one test there. Inputs: pandas DataFrames, ``pyarrow`` tables, Parquet paths (file,
-folder, glob, hive-partitioned dataset), dask DataFrames, Polars ``LazyFrame`` and anything
-exporting the Arrow C stream interface (Polars DataFrames, DuckDB relations, Arrow readers).
+:func:`open_source` recognises the data given (duck-typed: no optional library is
+imported); adding an input is one module implementing the protocol. Inputs: pandas
+DataFrames, ``pyarrow`` tables, Parquet paths (file, folder, glob, hive-partitioned dataset),
+dask DataFrames, Polars ``LazyFrame`` and anything exporting the Arrow C stream interface
+(Polars DataFrames, DuckDB relations, Arrow readers).
 """
 
 from __future__ import annotations
@@ -67,11 +68,11 @@ def open_source(
         return TableSource(f"the {side} table", data, batch_size)
     if is_dask_frame(data):
         return DaskFrameSource.of(data, side=side, batch_size=batch_size)
+    if is_lazy_frame(data):  # before pandas: a LazyFrame's .columns would run its query plan
+        return LazyFrameSource.of(data, side=side, batch_size=batch_size)
     if is_pandas(data):
         where = f"the {side} DataFrame"
         return TableSource(where, table_from_pandas(data, where), batch_size)
-    if is_lazy_frame(data):
-        return LazyFrameSource.of(data, side=side, batch_size=batch_size)
     if is_arrow_stream(data):
         return open_arrow_stream(data, side=side, batch_size=batch_size)
     if isinstance(data, (str, os.PathLike)):

@@ -47,7 +47,9 @@ def _read_error(where: str, exc: Exception) -> InputError:
 
 
 def _string_columns(schema: pa.Schema) -> list[str]:
-    return [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
 
 
 def _parquet_file(path: str, schema: pa.Schema | None = None) -> Any:

@@ -40,7 +40,8 @@ def _kl(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _js(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
     m = 0.5 * (p + q)
-    return np.maximum(0.5 * kl_kernel(p, m).sum(axis=-1) + 0.5 * kl_kernel(q, m).sum(axis=-1), 0.0)
+    js = 0.5 * kl_kernel(p, m).sum(axis=-1) + 0.5 * kl_kernel(q, m).sum(axis=-1)
+    return np.asarray(np.maximum(js, 0.0))
 
 
 def _psi(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -98,16 +99,41 @@ class Metric:
         return direction if self.directional else "symmetric"
 
 
-METRICS: dict[str, Metric] = {
-    m.name: m
-    for m in (
-        Metric("kl_divergence", True, False, False, _kl, lambda nu, n: nu / (2 * n)),
-        Metric("js_divergence", False, False, False, _js, lambda nu, n: nu / (8 * n)),
-        Metric("js_distance", False, False, True, _js_distance,
-               lambda nu, n: _mean_chi(nu) / math.sqrt(8 * n)),
-        Metric("psi", False, True, False, _psi, lambda nu, n: nu / n),
-    )
-}  # fmt: skip
+_ENTRIES = (
+    Metric(
+        "kl_divergence",
+        directional=True,
+        natural_log=False,
+        root=False,
+        nats_of=_kl,
+        floor_nats=lambda nu, n: nu / (2 * n),
+    ),
+    Metric(
+        "js_divergence",
+        directional=False,
+        natural_log=False,
+        root=False,
+        nats_of=_js,
+        floor_nats=lambda nu, n: nu / (8 * n),
+    ),
+    Metric(
+        "js_distance",
+        directional=False,
+        natural_log=False,
+        root=True,
+        nats_of=_js_distance,
+        floor_nats=lambda nu, n: _mean_chi(nu) / math.sqrt(8 * n),
+    ),
+    Metric(
+        "psi",
+        directional=False,
+        natural_log=True,
+        root=False,
+        nats_of=_psi,
+        floor_nats=lambda nu, n: nu / n,
+    ),
+)
+METRICS: dict[str, Metric] = {m.name: m for m in _ENTRIES}
 
 
 def metric(name: str) -> Metric:

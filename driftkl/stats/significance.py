@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
@@ -287,5 +286,3 @@ def adjust_p_values(p_values: ArrayLike, correction: str) -> NDArray[np.float64]
         out[order] = np.minimum(1.0, adjusted)
         return out
     raise ValueError(f"correction must be none, bonferroni or fdr_bh, got {correction!r}")
-
-
