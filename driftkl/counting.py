@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from driftkl.engines.base import merge_by_key
 from driftkl.errors import InputError
 from driftkl.sources import column_passes
 
@@ -44,13 +45,7 @@ def count_batch(batch: pa.RecordBatch, *, specs: dict[str, BinSpec]) -> Counts:
 
 def merge_counts(a: Counts, b: Counts) -> Counts:
     """Sum two partial counts (associative, order-independent; updates ``a``)."""
-    counts = a[1]
-    for name, c in b[1].items():
-        if name in counts:
-            counts[name] += c
-        else:
-            counts[name] = c.copy()
-    return a[0] + b[0], counts
+    return a[0] + b[0], merge_by_key(a[1], b[1], np.add)
 
 
 def count_source(

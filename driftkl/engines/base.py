@@ -20,9 +20,23 @@ if TYPE_CHECKING:
 
     from driftkl.sources import Source
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "merge_by_key"]
 
 T = TypeVar("T")
+V = TypeVar("V")
+
+
+def merge_by_key(a: dict[str, V], b: dict[str, V], combine: Callable[[V, V], V]) -> dict[str, V]:
+    """Merge per-column partial results: ``combine`` where both have a key, else take it.
+
+    Associative when ``combine`` is; updates and returns ``a``.
+
+    >>> merge_by_key({"x": 1, "y": 2}, {"y": 3, "z": 4}, int.__add__)
+    {'x': 1, 'y': 5, 'z': 4}
+    """
+    for key, part in b.items():
+        a[key] = combine(a[key], part) if key in a else part
+    return a
 
 
 class Engine(Protocol):

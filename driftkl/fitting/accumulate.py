@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from driftkl.columns import as_float_seconds, as_strings, raw_values, validity
+from driftkl.engines.base import merge_by_key
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -98,10 +99,4 @@ def gather_batch(batch: pa.RecordBatch, *, naturals: dict[str, str]) -> Gathered
 
 def merge_gathered(a: Gathered, b: Gathered) -> Gathered:
     """Merge two partial gathers (associative; updates ``a``)."""
-    accs = a[1]
-    for name, acc in b[1].items():
-        if name in accs:
-            accs[name].merge(acc)
-        else:
-            accs[name] = acc
-    return a[0] + b[0], accs
+    return a[0] + b[0], merge_by_key(a[1], b[1], Accumulator.merge)

@@ -28,6 +28,7 @@ import numpy as np
 
 from driftkl.columns import as_float_seconds
 from driftkl.counting import count_source, require_rows
+from driftkl.engines.base import merge_by_key
 from driftkl.fitting.categorical import fit_integer_categorical
 from driftkl.fitting.numeric import (
     FittedColumn,
@@ -40,6 +41,7 @@ from driftkl.fitting.numeric import (
 )
 from driftkl.stats.quantiles import (
     StreamingQuantiles,
+    WindowCounts,
     count_windows,
     sketch_bytes,
     sketch_every,
@@ -147,10 +149,7 @@ def _stats(
 def _merge_stats(
     a: tuple[int, dict[str, ColumnStats]], b: tuple[int, dict[str, ColumnStats]]
 ) -> tuple[int, dict[str, ColumnStats]]:
-    cols = a[1]
-    for name, s in b[1].items():
-        cols[name] = cols[name].merge(s) if name in cols else s
-    return a[0] + b[0], cols
+    return a[0] + b[0], merge_by_key(a[1], b[1], ColumnStats.merge)
 
 
 def _windows_batch(
@@ -162,14 +161,16 @@ def _windows_batch(
     }
 
 
-def _merge_windows(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    for name, parts in b.items():
-        if name not in a:
-            a[name] = parts
-            continue
-        for into, w in zip(a[name], parts, strict=True):
-            into.add(w)
+def _add_windows(a: list[WindowCounts], b: list[WindowCounts]) -> list[WindowCounts]:
+    for into, w in zip(a, b, strict=True):
+        into.add(w)
     return a
+
+
+def _merge_windows(
+    a: dict[str, list[WindowCounts]], b: dict[str, list[WindowCounts]]
+) -> dict[str, list[WindowCounts]]:
+    return merge_by_key(a, b, _add_windows)
 
 
 def _gather_batch(
@@ -186,16 +187,18 @@ def _gather_batch(
     }
 
 
+def _extend_cells(
+    a: list[list[NDArray[np.float64]]], b: list[list[NDArray[np.float64]]]
+) -> list[list[NDArray[np.float64]]]:
+    for into, chunks in zip(a, b, strict=True):
+        into.extend(c for c in chunks if c.size)
+    return a
+
+
 def _merge_gathered(
     a: dict[str, list[list[NDArray[np.float64]]]], b: dict[str, list[list[NDArray[np.float64]]]]
 ) -> dict[str, list[list[NDArray[np.float64]]]]:
-    for name, per_cell in b.items():
-        if name not in a:
-            a[name] = per_cell
-            continue
-        for into, chunks in zip(a[name], per_cell, strict=True):
-            into.extend(c for c in chunks if c.size)
-    return a
+    return merge_by_key(a, b, _extend_cells)
 
 
 def _search(

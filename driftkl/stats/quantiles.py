@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "SKETCH_K",
     "StreamingQuantiles",
+    "WindowCounts",
+    "count_windows",
     "linear_quantiles",
     "order_statistics_needed",
     "sketch_bytes",
