@@ -52,10 +52,17 @@ def count_source(
     source: Source, specs: dict[str, BinSpec], engine: Engine, *, label: str = "current"
 ) -> tuple[dict[str, NDArray[np.int64]], int]:
     """Count every column of ``source`` into its bins; the counts and the row count."""
-    passes = column_passes(list(specs))
-    result = engine.map_reduce(
-        source, passes, functools.partial(count_batch, specs=specs), merge_counts, label=label
+    results = engine.map_reduce(
+        source,
+        column_passes(list(specs)),
+        functools.partial(count_batch, specs=specs),
+        merge_counts,
+        label=label,
     )
-    seen, parts = result if result is not None else (0, {})
-    counts = {n: parts.get(n, np.zeros(s.n_bins, dtype=np.int64)) for n, s in specs.items()}
-    return counts, require_rows(seen // max(len(passes), 1), source)
+    rows: int | None = None
+    counts = {n: np.zeros(s.n_bins, dtype=np.int64) for n, s in specs.items()}
+    for result in results:
+        seen, parts = result if result is not None else (0, {})
+        rows = seen if rows is None else rows  # every pass reads every row
+        counts.update(parts)
+    return counts, require_rows(rows or 0, source)

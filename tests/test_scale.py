@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import driftkl
 import driftkl.sources
 from driftkl import progress
-from driftkl.fitting.plan import memory_groups
+from driftkl.fitting.plan import fit_passes
 from driftkl.model.bins import CategoricalBins, NumericBins
 
 
@@ -92,11 +92,11 @@ def test_column_groups_under_a_tiny_memory_budget_give_the_same_profile(files):
     """Fitting one numeric column per pass (small memory budget) changes nothing."""
     ref, _ = files
     base = _features(driftkl.profile(ref))
-    assert memory_groups(
+    assert fit_passes(
         ["x", "ties", "s"], {"x": "numeric", "ties": "numeric", "s": "categorical"}, 10, 1
-    ) == [["x", "s"], ["ties"]]
-    # 20 000 rows: 160 kB per numeric column, so a 1 MiB budget holds 6 columns per group
-    assert memory_groups(
+    ) == [["x"], ["ties"], ["s"]]
+    # 20 000 rows: 160 kB per numeric column, so a 1 MiB budget holds 6 columns per pass
+    assert fit_passes(
         [f"c{i}" for i in range(8)],
         dict.fromkeys([f"c{i}" for i in range(8)], "numeric"),
         20_000,

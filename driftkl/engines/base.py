@@ -1,10 +1,14 @@
 """The engine protocol: one map-reduce over a source's batches.
 
-Every reading pass of driftkl (counting, the in-memory fit, each streaming-quantile pass) is
-one :meth:`Engine.map_reduce` call: ``work`` turns a record batch into a partial result and
-``merge`` combines two partial results. ``merge`` must be associative and its result must not
-depend on the order of the parts (integer sums, min/max, set unions, concatenations that are
-sorted afterwards), so the local engine can fold in batch order and a distributed engine can
+Every read of driftkl (counting, the in-memory fit, each streaming-quantile pass) is one
+:meth:`Engine.map_reduce` call over one or more column passes: ``work`` turns a record batch
+into a partial result and ``merge`` combines two partial results; the call yields each pass's
+merged result as soon as that pass is done, so the caller can finish and release it while the
+engine reads the next pass (one read of the data, memory bounded by a pass).
+
+``merge`` must be associative and its result must not depend on the order of the parts
+(integer sums, min/max, set unions, concatenations that are sorted afterwards), so the local
+engine can fold in batch order and a distributed engine can
 reduce in a tree and still give identical counts. ``merge`` may update and return its first
 argument; each partial result is merged at most once.
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import pyarrow as pa
 
@@ -52,8 +56,8 @@ class Engine(Protocol):
         merge: Callable[[T, T], T],
         *,
         label: str,
-    ) -> T | None:
-        """``work`` on every batch of every pass (a pass reads only its columns), merged.
+    ) -> Iterator[T | None]:
+        """``work`` on every batch of every pass (a pass reads only its columns), merged per pass.
 
         Args:
             source: the data.
@@ -62,7 +66,7 @@ class Engine(Protocol):
             merge: associative, order-independent combination of two results of ``work``.
             label: what is being read, for progress reporting.
 
-        Returns:
-            The merged result, or ``None`` when the source yielded no batch.
+        Yields:
+            One merged result per pass, in pass order (``None`` for a pass with no batch).
         """
         ...

@@ -25,7 +25,7 @@ from dask.base import compute as _dask_compute
 from dask.delayed import delayed as _dask_delayed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import pyarrow as pa
 
@@ -59,6 +59,21 @@ def _merge_optional(a: T | None, b: T | None, merge: Callable[[T, T], T]) -> T |
     return merge(a, b)
 
 
+def _tree(layer: list[Any], merge: Callable[[T, T], T]) -> Any:
+    """Pairwise merges of delayed partial results, as a balanced tree (``None`` if empty)."""
+    if not layer:
+        return None
+    while len(layer) > 1:
+        nxt = [
+            delayed(_merge_optional)(layer[i], layer[i + 1], merge)
+            for i in range(0, len(layer) - 1, 2)
+        ]
+        if len(layer) % 2:
+            nxt.append(layer[-1])
+        layer = nxt
+    return layer[0]
+
+
 class DaskEngine:
     """Tasks on a dask scheduler (the current one, or ``execution.scheduler``)."""
 
@@ -76,31 +91,28 @@ class DaskEngine:
         merge: Callable[[T, T], T],
         *,
         label: str,  # noqa: ARG002 - progress is shown by dask's own dashboard
-    ) -> T | None:
-        """One task per partition and pass; a tree of pairwise merges (see the protocol)."""
-        layer = [
-            delayed(_fold_partition)(delayed(p.read)(p.arg), work, merge)
-            for cols in passes
-            for p in source.partitions(cols)
-        ]
-        if not layer:
-            return None
-        while len(layer) > 1:
-            nxt = [
-                delayed(_merge_optional)(layer[i], layer[i + 1], merge)
-                for i in range(0, len(layer) - 1, 2)
-            ]
-            if len(layer) % 2:
-                nxt.append(layer[-1])
-            layer = nxt
-        result: T | None = self._compute(layer[0])
-        return result
+    ) -> Iterator[T | None]:
+        """One task per partition and pass; a tree of pairwise merges per pass (the protocol).
 
-    def _compute(self, task: Any) -> Any:
+        All passes are computed together, then yielded in order.
+        """
+        roots = [
+            _tree(
+                [
+                    delayed(_fold_partition)(delayed(p.read)(p.arg), work, merge)
+                    for p in source.partitions(cols)
+                ],
+                merge,
+            )
+            for cols in passes
+        ]
+        yield from self._compute(roots)
+
+    def _compute(self, tasks: list[Any]) -> list[Any]:
         if self.scheduler is None:
-            return compute(task)[0]
+            return list(compute(*tasks))
         import distributed  # noqa: PLC0415 - only for an explicit scheduler address
 
         client_class: Any = distributed.Client
         with client_class(self.scheduler, set_as_default=False) as client:
-            return client.compute(task).result()
+            return list(client.gather(client.compute(tasks)))

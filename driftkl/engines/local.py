@@ -9,7 +9,6 @@ bounded by the batch size, not the data size.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -54,59 +53,62 @@ class LocalEngine:
         merge: Callable[[T, T], T],
         *,
         label: str,
-    ) -> T | None:
-        """Fold ``work`` over the batches of all passes, in batch order (see the protocol)."""
-        total = source.count_rows()
-        acc: T | None = None
-        for part in self.results(source, passes, work, label=label, total_rows=total):
-            acc = part if acc is None else merge(acc, part)
-        return acc
+    ) -> Iterator[T | None]:
+        """Fold ``work`` over each pass's batches in batch order (see the protocol).
 
-    def results(
-        self,
-        source: Source,
-        passes: Sequence[Sequence[str]],
-        work: Callable[[pa.RecordBatch], T],
-        *,
-        label: str,
-        total_rows: int | None,
-    ) -> Iterator[T]:
-        """Per-batch results in batch order, streamed; the passes run as one stream.
-
-        The pool stays busy across pass boundaries (the next pass starts decoding while the
-        last batches of the previous one are being worked on), which matters for wide tables
+        The passes run as one stream: the pool stays busy across pass boundaries (the next
+        pass starts decoding while the last batches of the previous one are worked on, and
+        while the caller finishes the previous pass's result), which matters for wide tables
         with few rows, where a pass is only a few batches.
         """
-        batches = itertools.chain.from_iterable(source.batches(cols) for cols in passes)
-        if total_rows is not None:
-            total_rows *= len(passes)
+        total = source.count_rows()
+        tagged = ((i, b) for i, cols in enumerate(passes) for b in source.batches(cols))
+        done, acc = 0, None
+        for i, part in self._in_order(tagged, work, label, total, len(passes)):
+            while done < i:  # every earlier pass is complete
+                yield acc
+                done, acc = done + 1, None
+            acc = part if acc is None else merge(acc, part)
+        while done < len(passes):
+            yield acc
+            done, acc = done + 1, None
+
+    def _in_order(
+        self,
+        tagged: Iterator[tuple[int, pa.RecordBatch]],
+        work: Callable[[pa.RecordBatch], T],
+        label: str,
+        total_rows: int | None,
+        n_passes: int,
+    ) -> Iterator[tuple[int, T]]:
+        """``(pass, work(batch))`` in batch order; at most ``2 · threads`` batches in flight."""
         bar = progress.current()
         if bar is not None:
-            bar.start(label, total_rows)
+            bar.start(label, None if total_rows is None else total_rows * n_passes)
         try:
             if self.threads == 1:
-                for batch in batches:
+                for i, batch in tagged:
                     result = work(batch)
                     if bar is not None:
                         bar.advance(batch.num_rows)
-                    yield result
+                    yield i, result
                 return
             with ThreadPoolExecutor(self.threads, thread_name_prefix="driftkl") as pool:
-                pending: deque[tuple[int, Any]] = deque()
-                for batch in batches:
-                    pending.append((batch.num_rows, pool.submit(work, batch)))
+                pending: deque[tuple[int, int, Any]] = deque()
+                for i, batch in tagged:
+                    pending.append((i, batch.num_rows, pool.submit(work, batch)))
                     if len(pending) >= 2 * self.threads:
-                        n, fut = pending.popleft()
-                        result = fut.result()
-                        if bar is not None:
-                            bar.advance(n)
-                        yield result
+                        yield self._collect(pending.popleft(), bar)
                 while pending:
-                    n, fut = pending.popleft()
-                    result = fut.result()
-                    if bar is not None:
-                        bar.advance(n)
-                    yield result
+                    yield self._collect(pending.popleft(), bar)
         finally:
             if bar is not None:
                 bar.finish()
+
+    @staticmethod
+    def _collect(item: tuple[int, int, Any], bar: progress.ProgressBar | None) -> tuple[int, Any]:
+        i, n, fut = item
+        result = fut.result()
+        if bar is not None:
+            bar.advance(n)
+        return i, result

@@ -2,9 +2,10 @@
 
 Numeric quantile edges are exact (``numpy.quantile`` over all finite reference values). When
 a column's values fit ``binning.reference_memory_mib`` they are gathered and sorted in memory:
-columns are read in memory groups (:func:`~driftkl.fitting.plan.memory_groups`), each group in
-one map-reduce over its column passes, categorical columns with the first group, so a
-reference that fits the budget is read once. Otherwise (or when the length is unknown, as for
+all such columns are read in one stream of column passes
+(:func:`~driftkl.fitting.plan.fit_passes`), and each pass is sorted, fitted and released as
+soon as it is read, while the next pass is decoded; so the reference is read once and memory
+is bounded by a pass. Otherwise (or when the length is unknown, as for
 a dask DataFrame) the column is fitted in streaming passes (:mod:`driftkl.fitting.streaming`)
 with the same exact result. The rule is the same for every engine.
 """
@@ -12,7 +13,8 @@ with the same exact result. The rule is the same for every engine.
 from __future__ import annotations
 
 import functools
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,7 +24,7 @@ from driftkl.counting import require_rows
 from driftkl.fitting.accumulate import Accumulator, gather_batch, merge_gathered
 from driftkl.fitting.categorical import fit_categorical, fit_integer_categorical
 from driftkl.fitting.numeric import FittedColumn, fit_sorted
-from driftkl.fitting.plan import column_kinds, memory_groups
+from driftkl.fitting.plan import column_kinds, fit_passes
 from driftkl.fitting.streaming import fit_streaming
 from driftkl.sources import column_passes
 
@@ -56,43 +58,55 @@ def _with_dtype(source: Source, fc: FittedColumn) -> FittedColumn:
     return FittedColumn(fc.name, fc.kind, dtype, fc.bins, fc.counts, fc.notes)
 
 
-def _fit_group(
+def _fit_in_memory(
     source: Source,
-    group: Sequence[str],
+    passes: list[list[str]],
     kinds: dict[str, str],
     binning_for: Callable[[str], ColumnBinning],
     engine: Engine,
     *,
     threads: int,
-    label: str,
 ) -> tuple[dict[str, FittedColumn], int]:
-    """One read of ``group``'s columns, then each column fitted (in parallel) and released."""
+    """One read of all ``passes``; each pass's columns fitted and released as it completes."""
     # "integer" columns gather numbers and become categorical after the pass if they have few
     # distinct values; everything else is gathered in its final form.
-    naturals = {n: "categorical" if kinds[n] == "categorical" else "numeric" for n in group}
-    passes = column_passes(group)
-    result = engine.map_reduce(
+    naturals = {
+        n: "categorical" if kinds[n] == "categorical" else "numeric" for p in passes for n in p
+    }
+    results = engine.map_reduce(
         source,
         passes,
         functools.partial(gather_batch, naturals=naturals),
         merge_gathered,
-        label=label,
+        label="reference",
     )
-    seen, accs = result if result is not None else (0, {})
-    rows = require_rows(seen // len(passes), source)
 
-    def one(name: str) -> FittedColumn:
-        acc = accs.get(name, Accumulator(naturals[name]))
+    def one(name: str, acc: Accumulator) -> FittedColumn:
         try:
             fc = _fit_column(name, acc, kinds[name], binning_for(name), source.description)
         finally:
             acc.release()
         return _with_dtype(source, fc)
 
-    if threads == 1 or len(group) <= 1:
-        return {n: one(n) for n in group}, rows
+    rows: int | None = None
+    fitted: dict[str, FittedColumn] = {}
+    unfinished: deque[list[tuple[str, Future[FittedColumn]]]] = deque()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="driftkl-fit") as pool:
-        return dict(zip(group, pool.map(one, group), strict=True)), rows
+        for columns, result in zip(passes, results, strict=True):
+            seen, accs = result if result is not None else (0, {})
+            rows = seen if rows is None else rows  # every pass reads every row
+            require_rows(rows, source)
+            unfinished.append(
+                [(n, pool.submit(one, n, accs.pop(n, Accumulator(naturals[n])))) for n in columns]
+            )
+            del accs, result
+            # back-pressure: reading waits while more passes than fitting threads are still
+            # being fitted, so gathered values never pile up beyond a few passes
+            while len(unfinished) > threads:
+                fitted.update((n, f.result()) for n, f in unfinished.popleft())
+        while unfinished:
+            fitted.update((n, f.result()) for n, f in unfinished.popleft())
+    return fitted, rows or 0
 
 
 def fit_source(
@@ -127,13 +141,8 @@ def fit_source(
         done, rows = fit_streaming(source, group, kinds, binning_for, engine)
         fitted.update({n: _with_dtype(source, fc) for n, fc in done.items()})
     in_memory = [c for c in columns if c not in set(streamed)]
-    groups = memory_groups(in_memory, kinds, total or 0, budget) if in_memory else []
-    for i, group in enumerate(groups):
-        label = (
-            "reference" if len(groups) == 1 else f"reference, columns part {i + 1}/{len(groups)}"
-        )
-        done, rows = _fit_group(
-            source, group, kinds, binning_for, engine, threads=threads, label=label
-        )
+    if in_memory:
+        passes = fit_passes(in_memory, kinds, total or 0, budget)
+        done, rows = _fit_in_memory(source, passes, kinds, binning_for, engine, threads=threads)
         fitted.update(done)
     return [fitted[c] for c in columns], rows

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from driftkl.columns import natural_kind, type_name
 from driftkl.errors import ColumnNotFoundError, InputError
+from driftkl.sources import COLUMNS_PER_PASS, column_passes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
     from driftkl.config import ColumnBinning
 
-__all__ = ["column_kinds", "memory_groups", "select_columns"]
+__all__ = ["column_kinds", "fit_passes", "select_columns"]
 
 
 def select_columns(
@@ -65,21 +66,22 @@ def column_kinds(
     return kinds
 
 
-def memory_groups(
+def fit_passes(
     columns: Sequence[str], kinds: dict[str, str], rows: int, budget_bytes: int
 ) -> list[list[str]]:
-    """Columns read together by the in-memory fit: numeric values of a group fit the budget.
+    """Column passes of the in-memory fit: a pass's numeric values fit the memory budget.
 
-    Categorical columns keep only per-value counts, so they join the first group; each group
-    is one read of its columns.
+    Numeric columns come first, at most :data:`~driftkl.sources.COLUMNS_PER_PASS` per pass and
+    fewer when their values (8 bytes a row) would exceed the budget; categorical columns keep
+    only per-value counts and follow in full passes. The whole list is read as one stream and
+    each pass is fitted and released as soon as it is read.
 
-    >>> memory_groups(["a", "b", "c", "s"], {"a": "numeric", "b": "numeric", "c": "numeric",
-    ...               "s": "categorical"}, rows=1000, budget_bytes=16_000)
-    [['a', 'b', 's'], ['c']]
+    >>> fit_passes(["a", "b", "c", "s"], {"a": "numeric", "b": "numeric", "c": "numeric",
+    ...            "s": "categorical"}, rows=1000, budget_bytes=16_000)
+    [['a', 'b'], ['c'], ['s']]
     """
     numeric = [c for c in columns if kinds[c] != "categorical"]
     categorical = [c for c in columns if kinds[c] == "categorical"]
-    per_group = max(1, budget_bytes // (8 * max(rows, 1)))
-    groups = [numeric[i : i + per_group] for i in range(0, len(numeric), per_group)] or [[]]
-    groups[0] = [c for c in columns if c in set(groups[0]) | set(categorical)]
-    return groups
+    per_pass = max(1, min(COLUMNS_PER_PASS, budget_bytes // (8 * max(rows, 1))))
+    passes = [numeric[i : i + per_pass] for i in range(0, len(numeric), per_pass)]
+    return passes + column_passes(categorical)

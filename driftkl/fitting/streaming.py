@@ -211,7 +211,7 @@ def _search(
     while True:
         windows = {n: w for n, s in searches.items() if (w := s.windows()) is not None}
         if windows:
-            counted = engine.map_reduce(
+            (counted,) = engine.map_reduce(
                 source,
                 [list(windows)],
                 functools.partial(_windows_batch, windows=windows),
@@ -226,7 +226,7 @@ def _search(
         cells = {n: c for n, s in searches.items() if (c := s.cells()) is not None}
         if not cells:
             return
-        gathered = engine.map_reduce(
+        (gathered,) = engine.map_reduce(
             source,
             [list(cells)],
             functools.partial(_gather_batch, cells=cells),
@@ -254,7 +254,7 @@ def fit_streaming(
         b = binning_for(name)
         limit = b.integer_categorical_max if kinds[name] == "integer" else None
         plan[name] = (b.method == "quantile", limit)
-    result = engine.map_reduce(
+    (result,) = engine.map_reduce(
         source,
         [list(names)],
         functools.partial(_stats, plan=plan, every=sketch_every(source.count_rows())),

@@ -29,13 +29,9 @@ from driftkl.integrations.prometheus.exporter import (
     latest_reports,
     serve,
 )
-from driftkl.integrations.prometheus.metrics import (
-    STATUS_VALUES,
-    ReportCollector,
-    build_registry,
-    report_families,
-)
+from driftkl.integrations.prometheus.metrics import STATUS_VALUES, report_families
 from driftkl.integrations.prometheus.push import DEFAULT_JOB, PushResult, push_failure, push_report
+from driftkl.integrations.prometheus.registry import ReportCollector, build_registry
 from driftkl.integrations.prometheus.textfile import write_textfile
 
 __all__ = [

@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from driftkl.errors import DriftklError, InputError
 from driftkl.integrations.prometheus.metrics import report_families
+from driftkl.integrations.prometheus.registry import fresh_registry
 from driftkl.model.report import REPORT_SCHEMA, DriftReport
 
 if TYPE_CHECKING:
@@ -126,7 +127,6 @@ def serve(
             f"reports folder {str(folder)!r} does not exist or is not a folder. "
             "Hint: pass the folder that driftkl compare -o / the Airflow operator writes to"
         )
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(ReportDirectoryCollector(folder))
+    registry = fresh_registry(ReportDirectoryCollector(folder))
     server, thread = start_http_server(port, addr=address, registry=registry)
     return server, thread

@@ -1,8 +1,9 @@
-"""Turn drift reports into Prometheus metric families on a private registry.
+"""Turn drift reports (and checks that failed without one) into Prometheus metric families.
 
 Nothing here computes statistics: every value is read from the report (a
-:class:`~driftkl.report.DriftReport`, its ``to_dict()`` form, or a saved JSON report). The
-global ``prometheus_client.REGISTRY`` is never touched.
+:class:`~driftkl.DriftReport`, its ``to_dict()`` form, or a saved JSON report). The families
+are plain values; :mod:`driftkl.integrations.prometheus.registry` puts them on private
+registries, and the global ``prometheus_client.REGISTRY`` is never touched.
 
 Units: every divergence, threshold and noise floor carries a ``unit`` label (``bits``,
 ``nats`` or ``hartleys``); a report computed with another logarithm base is exported in bits
@@ -19,19 +20,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from prometheus_client import CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 
 from driftkl._version import __version__
 from driftkl.errors import InputError
-from driftkl.model.report import STATUSES, DriftReport
+from driftkl.model.report import DriftReport
+from driftkl.model.status import STATUSES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
-__all__ = ["STATUS_VALUES", "ReportCollector", "as_report", "build_registry", "report_families"]
+__all__ = ["STATUS_VALUES", "as_report", "failure_families", "report_families"]
 
 #: Numeric value of each status in ``driftkl_feature_status`` and ``driftkl_dataset_status``.
 STATUS_VALUES: dict[str, int] = {s: i for i, s in enumerate(STATUSES)}
@@ -73,27 +74,28 @@ def _timestamp(created_at: str) -> float:
     return datetime.fromisoformat(created_at).timestamp()
 
 
+_Family = TypeVar("_Family", bound=Metric)
+
+
 class _Families:
     """Metric families keyed by name, created on first use, so several reports share them."""
 
     def __init__(self) -> None:
         self._by_name: dict[str, Metric] = {}
 
-    def gauge(self, name: str, doc: str, labels: Iterable[str]) -> GaugeMetricFamily:
+    def _family(self, kind: type[_Family], name: str, doc: str, labels: Iterable[str]) -> _Family:
         fam = self._by_name.get(name)
         if fam is None:
-            fam = GaugeMetricFamily(name, doc, labels=list(labels))
-            self._by_name[name] = fam
-        assert isinstance(fam, GaugeMetricFamily)
+            make: Callable[..., _Family] = kind  # the subclasses take labels=
+            fam = self._by_name[name] = make(name, doc, labels=list(labels))
+        assert isinstance(fam, kind)  # one name, one kind of family
         return fam
 
+    def gauge(self, name: str, doc: str, labels: Iterable[str]) -> GaugeMetricFamily:
+        return self._family(GaugeMetricFamily, name, doc, labels)
+
     def info(self, name: str, doc: str, labels: Iterable[str]) -> InfoMetricFamily:
-        fam = self._by_name.get(name)
-        if fam is None:
-            fam = InfoMetricFamily(name, doc, labels=list(labels))
-            self._by_name[name] = fam
-        assert isinstance(fam, InfoMetricFamily)
-        return fam
+        return self._family(InfoMetricFamily, name, doc, labels)
 
     def all(self) -> list[Metric]:
         return list(self._by_name.values())
@@ -102,6 +104,28 @@ class _Families:
 _D = ("dataset",)
 _F = ("dataset", "feature")
 _M = ("dataset", "feature", "metric", "direction", "unit")
+
+
+def _add_check_times(fams: _Families, dataset: str, when: float, *, succeeded: bool) -> None:
+    """Add the latest check's time and its success (or failure) time, in Unix seconds."""
+    fams.gauge(
+        "driftkl_last_run_timestamp_seconds",
+        "Unix time (seconds) the latest drift check finished, successfully or not.",
+        _D,
+    ).add_metric([dataset], when)
+    if succeeded:
+        fams.gauge(
+            "driftkl_last_success_timestamp_seconds",
+            "Unix time (seconds) the latest successful drift check finished (a report was "
+            "produced).",
+            _D,
+        ).add_metric([dataset], when)
+    else:
+        fams.gauge(
+            "driftkl_last_failure_timestamp_seconds",
+            "Unix time (seconds) the latest drift check failed without producing a report.",
+            _D,
+        ).add_metric([dataset], when)
 
 
 def _add_dataset(fams: _Families, r: DriftReport) -> None:
@@ -150,17 +174,7 @@ def _add_dataset(fams: _Families, r: DriftReport) -> None:
         "Wall time of the latest drift check, in seconds.",
         _D,
     ).add_metric([ds], r.duration_seconds)
-    ts = _timestamp(r.created_at)
-    fams.gauge(
-        "driftkl_last_run_timestamp_seconds",
-        "Unix time (seconds) the latest drift check finished, successfully or not.",
-        _D,
-    ).add_metric([ds], ts)
-    fams.gauge(
-        "driftkl_last_success_timestamp_seconds",
-        "Unix time (seconds) the latest successful drift check finished (a report was produced).",
-        _D,
-    ).add_metric([ds], ts)
+    _add_check_times(fams, ds, _timestamp(r.created_at), succeeded=True)
 
 
 def _add_features(fams: _Families, r: DriftReport) -> None:
@@ -274,37 +288,12 @@ def report_families(
     return fams.all()
 
 
-class ReportCollector:
-    """A ``prometheus_client`` collector that exports fixed reports on every collection."""
+def failure_families(dataset: str, *, when: float) -> list[Metric]:
+    """Metric families recording a check of ``dataset`` that failed without a report.
 
-    def __init__(
-        self,
-        reports: DriftReport | Mapping[str, Any] | Iterable[DriftReport | Mapping[str, Any]],
-    ) -> None:
-        """Validate the reports now, so a bad report fails here and not at scrape time."""
-        self._families = report_families(reports)
-
-    def collect(self) -> Iterator[Metric]:
-        """Yield the metric families."""
-        yield from self._families
-
-
-def build_registry(
-    reports: DriftReport | Mapping[str, Any] | Iterable[DriftReport | Mapping[str, Any]],
-) -> CollectorRegistry:
-    """A fresh private registry holding the metrics of one report (or one per dataset).
-
-    Args:
-        reports: a :class:`DriftReport`, its ``to_dict()`` form, or several of those.
-
-    Returns:
-        A new ``CollectorRegistry``; ``prometheus_client.generate_latest(registry)`` gives the
-        exposition text.
-
-    Example:
-        >>> from prometheus_client import generate_latest  # doctest: +SKIP
-        >>> generate_latest(build_registry(report)).decode()  # doctest: +SKIP
+    ``driftkl_last_run_timestamp_seconds`` and ``driftkl_last_failure_timestamp_seconds`` are
+    both ``when`` (Unix seconds); the HELP texts are those of a report's metrics.
     """
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(ReportCollector(reports))
-    return registry
+    fams = _Families()
+    _add_check_times(fams, dataset, when, succeeded=False)
+    return fams.all()

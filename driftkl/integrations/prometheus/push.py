@@ -8,30 +8,32 @@ for the Pushgateway needs ``honor_labels: true`` (see ``configs/prometheus/prome
 Failures are bounded and explicit: each request has a timeout, transient failures (connection
 errors, timeouts, HTTP 5xx) are retried ``retries`` times with exponential back-off, and the
 final failure raises :class:`PushError`, whose message names the gateway and which carries the
-report's dict, so a caller can still save or return the report.
+report's dict, so a caller can still save or return the report. Auth and TLS settings become one
+``prometheus_client`` push handler (:mod:`driftkl.integrations.prometheus.transport`).
 """
 
 from __future__ import annotations
 
-import base64
 import re
-import ssl
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.error import HTTPError
-from urllib.request import HTTPSHandler, Request, build_opener
 
-from prometheus_client import CollectorRegistry, push_to_gateway, pushadd_to_gateway
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client import push_to_gateway, pushadd_to_gateway
 
 from driftkl.errors import ConfigError
 from driftkl.integrations.prometheus.errors import PushError
-from driftkl.integrations.prometheus.metrics import as_report, build_registry
+from driftkl.integrations.prometheus.metrics import as_report
+from driftkl.integrations.prometheus.registry import build_registry, failure_registry
+from driftkl.integrations.prometheus.transport import push_handler
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
 
+    from prometheus_client import CollectorRegistry
+
+    from driftkl.integrations.prometheus.transport import PushHandler
     from driftkl.model.report import DriftReport
 
 __all__ = ["DEFAULT_JOB", "PushResult", "push_failure", "push_report"]
@@ -97,46 +99,6 @@ def _grouping_key(dataset: str, extra: Mapping[str, Any] | None) -> dict[str, st
     return key
 
 
-def _transport(
-    *,
-    username: str | None,
-    password: str | None,
-    cafile: str | None,
-    certfile: str | None,
-    keyfile: str | None,
-    insecure_skip_verify: bool,
-) -> Callable[..., Callable[[], None]]:
-    """A push handler with optional basic auth and TLS settings (CA, client certificate)."""
-    context: ssl.SSLContext | None = None
-    if cafile or certfile or insecure_skip_verify:
-        context = ssl.create_default_context(cafile=cafile)
-        if certfile:
-            context.load_cert_chain(certfile=certfile, keyfile=keyfile)
-        if insecure_skip_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-    auth = None
-    if username is not None:
-        auth = "Basic " + base64.b64encode(f"{username}:{password or ''}".encode()).decode()
-
-    def handler(
-        url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
-    ) -> Callable[[], None]:
-        def send() -> None:
-            request = Request(url, data=data, method=method)  # noqa: S310 - URL given by user
-            for k, v in headers:
-                request.add_header(k, v)
-            if auth:
-                request.add_header("Authorization", auth)
-            opener = build_opener(HTTPSHandler(context=context)) if context else build_opener()
-            with opener.open(request, timeout=timeout) as resp:
-                resp.read()
-
-        return send
-
-    return handler
-
-
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, HTTPError):
         try:
@@ -153,44 +115,68 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _send(
-    method: str,
+def _push(
+    http_method: Literal["PUT", "POST"],
     registry: CollectorRegistry,
-    gateway: str,
+    dataset: str,
+    report: dict[str, Any] | None,
     *,
+    gateway: str,
     job: str,
-    grouping_key: dict[str, str],
+    grouping_key: Mapping[str, Any] | None,
     timeout: float | None,
     retries: int,
     backoff_seconds: float,
-    handler: Callable[..., Callable[[], None]],
-    report: dict[str, Any] | None,
+    handler: PushHandler | None,
+    username: str | None,
+    password: str | None,
+    cafile: str | None,
+    certfile: str | None,
+    keyfile: str | None,
+    insecure_skip_verify: bool,
 ) -> PushResult:
+    """The one push path: PUT or POST ``registry`` to the dataset's group, with bounded retries.
+
+    The keyword arguments are those of :func:`push_report`; the transport is built here, once.
+    ``report`` is the report's dict (``None`` for a failed check); a final failure carries it.
+    """
+    key = _grouping_key(dataset, grouping_key)
     if retries < 0:
         raise ConfigError(f"retries must be >= 0, got {retries}")
-    seen: dict[str, str] = {}
+    transport = handler or push_handler(
+        username=username,
+        password=password,
+        cafile=cafile,
+        certfile=certfile,
+        keyfile=keyfile,
+        insecure_skip_verify=insecure_skip_verify,
+    )
+    urls: list[str] = []
 
-    def recording(**kwargs: Any) -> Callable[[], None]:
-        seen["url"] = kwargs["url"]
-        return handler(**kwargs)
+    def recording(
+        url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
+    ) -> Callable[[], None]:
+        urls.append(url)
+        return transport(url, method, timeout, headers, data)
 
-    send = push_to_gateway if method == "PUT" else pushadd_to_gateway
+    send = push_to_gateway if http_method == "PUT" else pushadd_to_gateway
     attempts = 0
     while True:
         attempts += 1
         try:
-            send(gateway, job, registry, grouping_key, timeout=timeout, handler=recording)
-            return PushResult(gateway, seen.get("url", gateway), job, grouping_key, attempts)
+            send(gateway, job, registry, key, timeout=timeout, handler=recording)
+            return PushResult(gateway, urls[-1] if urls else gateway, job, key, attempts)
         except Exception as exc:  # any handler failure is reported the same way
             if attempts > retries or not _retryable(exc):
+                url = urls[-1] if urls else gateway
                 what = "drift metrics" if report is not None else "a drift-check failure"
                 raise PushError(
-                    f"could not push {what} for dataset {grouping_key['dataset']!r} to the "
-                    f"Pushgateway at {gateway} ({seen.get('url', gateway)}) after {attempts} "
-                    f"attempt(s): {_describe(exc)}. The drift report itself is unaffected. "
-                    "Hint: check that the Pushgateway URL is right and the gateway is up",
+                    f"could not push {what} for dataset {dataset!r} to the Pushgateway at "
+                    f"{gateway} ({url}) after {attempts} attempt(s): {_describe(exc)}. The drift "
+                    "report itself is unaffected. Hint: check that the Pushgateway URL is right "
+                    "and the gateway is up",
                     gateway=gateway,
-                    url=seen.get("url", gateway),
+                    url=url,
                     attempts=attempts,
                     report=report or {},
                 ) from exc
@@ -241,11 +227,22 @@ def push_report(
     Raises:
         PushError: the push failed after all attempts; the message names the gateway and the
             cause, and ``exc.report`` holds the report's dict.
-        ConfigError: an invalid or per-run grouping key.
+        ConfigError: an invalid or per-run grouping key, ``retries < 0``, or unreadable TLS
+            files.
     """
     rep = as_report(report)
-    key = _grouping_key(rep.dataset, grouping_key)
-    transport = handler or _transport(
+    return _push(
+        "PUT",
+        build_registry(rep),
+        rep.dataset,
+        rep.to_dict(bins=False),
+        gateway=gateway,
+        job=job,
+        grouping_key=grouping_key,
+        timeout=timeout,
+        retries=retries,
+        backoff_seconds=backoff_seconds,
+        handler=handler,
         username=username,
         password=password,
         cafile=cafile,
@@ -253,38 +250,6 @@ def push_report(
         keyfile=keyfile,
         insecure_skip_verify=insecure_skip_verify,
     )
-    return _send(
-        "PUT",
-        build_registry(rep),
-        gateway,
-        job=job,
-        grouping_key=key,
-        timeout=timeout,
-        retries=retries,
-        backoff_seconds=backoff_seconds,
-        handler=transport,
-        report=rep.to_dict(bins=False),
-    )
-
-
-class _FailureCollector:
-    def __init__(self, dataset: str, when: float) -> None:
-        self._dataset, self._when = dataset, when
-
-    def collect(self) -> Iterator[Metric]:
-        for name, doc in (
-            (
-                "driftkl_last_run_timestamp_seconds",
-                "Unix time (seconds) the latest drift check finished, successfully or not.",
-            ),
-            (
-                "driftkl_last_failure_timestamp_seconds",
-                "Unix time (seconds) the latest drift check failed without producing a report.",
-            ),
-        ):
-            fam = GaugeMetricFamily(name, doc, labels=["dataset"])
-            fam.add_metric([self._dataset], self._when)
-            yield fam
 
 
 def push_failure(
@@ -309,34 +274,31 @@ def push_failure(
 
     The group's other metrics, including ``driftkl_last_success_timestamp_seconds``, are kept,
     so the stale-check alert still measures the age of the last successful check. Arguments are
-    those of :func:`push_report`; ``when`` defaults to now.
+    those of :func:`push_report`; ``when`` (Unix seconds) defaults to now.
 
     Returns:
         A :class:`PushResult`.
 
     Raises:
-        PushError: the push failed after all attempts.
+        PushError: the push failed after all attempts (``exc.report`` is empty).
+        ConfigError: as for :func:`push_report`.
     """
-    key = _grouping_key(dataset, grouping_key)
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(_FailureCollector(dataset, time.time() if when is None else when))
-    transport = handler or _transport(
+    return _push(
+        "POST",
+        failure_registry(dataset, when=time.time() if when is None else when),
+        dataset,
+        None,
+        gateway=gateway,
+        job=job,
+        grouping_key=grouping_key,
+        timeout=timeout,
+        retries=retries,
+        backoff_seconds=backoff_seconds,
+        handler=handler,
         username=username,
         password=password,
         cafile=cafile,
         certfile=certfile,
         keyfile=keyfile,
         insecure_skip_verify=insecure_skip_verify,
-    )
-    return _send(
-        "POST",
-        registry,
-        gateway,
-        job=job,
-        grouping_key=key,
-        timeout=timeout,
-        retries=retries,
-        backoff_seconds=backoff_seconds,
-        handler=transport,
-        report=None,
     )

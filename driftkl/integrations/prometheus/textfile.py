@@ -1,7 +1,10 @@
 """Write a report's metrics for the node_exporter textfile collector (machine-local jobs).
 
-The file is written to a temporary name next to the target and renamed over it, so the
-collector never reads a half-written file; on any failure the previous file is left as it was.
+``prometheus_client.write_to_textfile`` writes the file to a temporary name next to the target
+and renames it over it, so the collector never reads a half-written file; on any failure the
+previous file is left as it was. Unlike driftkl's own atomic writer for reports, it never
+creates the folder: a missing folder is an :class:`ExportError`.
+
 Point node_exporter's ``--collector.textfile.directory`` at the folder; the name must end in
 ``.prom``.
 """
@@ -15,7 +18,7 @@ from prometheus_client import write_to_textfile
 
 from driftkl.errors import ConfigError
 from driftkl.integrations.prometheus.errors import ExportError
-from driftkl.integrations.prometheus.metrics import build_registry
+from driftkl.integrations.prometheus.registry import build_registry
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from prom_helpers import (
+from integrations.prometheus.prom_helpers import (
     CONFIGS,
     Service,
     WebhookReceiver,

@@ -49,9 +49,10 @@ def http(
     data: bytes | None = None,
     timeout: float = 5,
     context: ssl.SSLContext | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     """The body of an HTTP response (raises on HTTP errors)."""
-    req = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - local test URL
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})  # noqa: S310 - local test URL
     with urllib.request.urlopen(req, timeout=timeout, context=context) as resp:  # noqa: S310
         body: bytes = resp.read()
         return body
@@ -87,9 +88,11 @@ class Service:
         args: list[str],
         ready_url: str,
         workdir: Path,
+        *,
         context: ssl.SSLContext | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        """Start the process and wait until ``ready_url`` answers 200."""
+        """Start the process; wait until ``ready_url`` answers 200 (sent with context, headers)."""
         self.name = name
         self.log = workdir / f"{name}.log"
         with self.log.open("wb") as log:
@@ -98,7 +101,7 @@ class Service:
         def ready() -> bool:
             if self.proc.poll() is not None:
                 pytest.fail(f"{name} exited with {self.proc.returncode}:\n{self.tail()}")
-            http(ready_url, timeout=2, context=context)
+            http(ready_url, timeout=2, context=context, headers=headers)
             return True
 
         wait_until(ready, f"{name} to become ready at {ready_url}")
@@ -121,22 +124,33 @@ class Service:
                 self.proc.wait(10)
 
 
-def start_pushgateway(workdir: Path) -> tuple[Service, str]:
-    """A real Pushgateway on a free port; returns the service and its URL."""
+def start_pushgateway(
+    workdir: Path,
+    *,
+    web_config: str | None = None,
+    context: ssl.SSLContext | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[Service, str]:
+    """A real Pushgateway on a free port; returns the service and its URL.
+
+    ``web_config`` is the YAML of an exporter-toolkit web config (TLS, client certificates,
+    Basic auth); ``context`` (which makes the URL ``https``) and ``headers`` are what a client
+    then needs.
+    """
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    svc = Service(
-        "pushgateway",
-        [
-            require_binary("prometheus-pushgateway"),
-            f"--web.listen-address=127.0.0.1:{port}",
-            # Debian's build defaults to /var/lib/prometheus/pushgateway.data: keep state private
-            f"--persistence.file={workdir / 'pushgateway.data'}",
-        ],
-        f"{url}/-/ready",
-        workdir,
-    )
-    assert http_json(f"{url}/api/v1/metrics")["data"] == []  # starts empty, private state
+    url = f"{'https' if context else 'http'}://127.0.0.1:{port}"
+    args = [
+        require_binary("prometheus-pushgateway"),
+        f"--web.listen-address=127.0.0.1:{port}",
+        # Debian's build defaults to /var/lib/prometheus/pushgateway.data: keep state private
+        f"--persistence.file={workdir / 'pushgateway.data'}",
+    ]
+    if web_config is not None:
+        (workdir / "web.yml").write_text(web_config)
+        args.append(f"--web.config.file={workdir / 'web.yml'}")
+    svc = Service("pushgateway", args, f"{url}/-/ready", workdir, context=context, headers=headers)
+    body = http_json(f"{url}/api/v1/metrics", context=context, headers=headers)
+    assert body["data"] == []  # starts empty, private state
     return svc, url
 
 

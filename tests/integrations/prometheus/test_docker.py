@@ -14,9 +14,16 @@ import zipfile
 import pytest
 import tomllib
 import yaml
-from prom_helpers import CONFIGS, REPO, free_port, http, require_binary, wait_until
+from integrations.prometheus.prom_helpers import (
+    CONFIGS,
+    REPO,
+    free_port,
+    http,
+    require_binary,
+    wait_until,
+)
 
-from driftkl.cli import _build_parser
+from driftkl.cli import build_parser
 
 pytestmark = pytest.mark.prometheus
 
@@ -218,7 +225,7 @@ def test_exporter_command_is_a_valid_cli_call(config):
     call = script.split("exec ", 1)[1]
     argv = shlex.split(call)
     assert argv[0] == "driftkl"
-    args = _build_parser().parse_args(argv[1:])
+    args = build_parser().parse_args(argv[1:])
     assert args.command == "serve" and args.port == 9108
     assert args.address == "0.0.0.0"  # noqa: S104 - the container listens on all interfaces
 

@@ -7,12 +7,11 @@ semantics themselves are covered by ``promtool test rules``).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
-from prom_helpers import http_json, wait_until
+from helpers import run_cli
+from integrations.prometheus.prom_helpers import http_json, wait_until
 
 pytestmark = pytest.mark.prometheus
 
@@ -22,13 +21,7 @@ DATASET = "e2e_orders"
 def _check(stack, sample_data, current: str) -> None:
     ref, cur = str(sample_data["reference"]), str(sample_data[current])
     args = ["compare", ref, cur, "--dataset", DATASET, "--pushgateway", stack.pushgateway]
-    proc = subprocess.run(
-        [sys.executable, "-m", "driftkl", *args, "--job", "driftkl"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    proc = run_cli(*args, "--job", "driftkl")
     assert proc.returncode == 0, proc.stderr
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from prom_helpers import require_binary
+from integrations.prometheus.prom_helpers import require_binary
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -21,6 +21,7 @@ from driftkl.integrations.prometheus import (
     build_registry,
     report_families,
 )
+from driftkl.integrations.prometheus.metrics import failure_families
 
 pytestmark = pytest.mark.prometheus
 
@@ -302,3 +303,17 @@ def test_not_a_report_is_an_input_error():
         build_registry({"schema": "driftkl.profile", "schema_version": 1})
     with pytest.raises(driftkl.InputError, match="expected a DriftReport"):
         build_registry([42])
+
+
+def test_failed_check_families_share_the_report_help():
+    """A failed check exports run and failure times; the run time has a report's HELP text."""
+    failed = {fam.name: fam for fam in failure_families("orders", when=1234.0)}
+    assert set(failed) == {
+        "driftkl_last_run_timestamp_seconds",
+        "driftkl_last_failure_timestamp_seconds",
+    }
+    for fam in failed.values():
+        assert [(s.labels, s.value) for s in fam.samples] == [({"dataset": "orders"}, 1234.0)]
+    run = "driftkl_last_run_timestamp_seconds"
+    (from_report,) = [fam for fam in report_families(KNOWN) if fam.name == run]
+    assert failed[run].documentation == from_report.documentation

@@ -6,14 +6,15 @@ import json
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 from urllib.error import HTTPError
 
 import pytest
-from prom_helpers import Service, free_port, http, require_binary
+from helpers import run_cli, run_python
+from integrations.prometheus.prom_helpers import free_port, http, require_binary, start_pushgateway
 from prometheus_client.parser import text_string_to_metric_families
 
 import driftkl
@@ -209,20 +210,10 @@ def test_basic_auth_header_is_sent(drift_report):
     assert seen == [("/metrics/job/driftkl/dataset/orders", "Basic YWxpY2U6czNjcmV0")]
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "driftkl", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-
-
 def test_cli_push_to_real_gateway(pushgateway, sample_data, tmp_path):
     """driftkl compare --pushgateway --job --textfile pushes, writes the .prom, exits 0."""
     prom = tmp_path / "orders.prom"
-    proc = _cli(
+    proc = run_cli(
         "compare", str(sample_data["reference"]), str(sample_data["current"]),
         "--dataset", "cli_orders", "--pushgateway", pushgateway, "--job", "t_cli",
         "--textfile", str(prom),
@@ -240,7 +231,7 @@ def test_cli_push_failure_keeps_report_and_exits_3(sample_data, tmp_path):
     """Gateway down: report printed and saved, message names the gateway, exit code 3."""
     url = f"http://127.0.0.1:{free_port()}"
     out = tmp_path / "report.json"
-    proc = _cli(
+    proc = run_cli(
         "compare", str(sample_data["reference"]), str(sample_data["current"]),
         "--pushgateway", url, "--push-retries", "0", "--format", "json", "-o", str(out),
         "--fail-on-drift",
@@ -254,7 +245,7 @@ def test_cli_push_failure_keeps_report_and_exits_3(sample_data, tmp_path):
 
 def test_cli_bad_textfile_name_is_usage_error(sample_data, tmp_path):
     """--textfile not ending in .prom is a configuration error: exit 2, message names the fix."""
-    proc = _cli(
+    proc = run_cli(
         "compare", str(sample_data["reference"]), str(sample_data["current"]),
         "--textfile", str(tmp_path / "orders.txt"),
     )  # fmt: skip
@@ -271,43 +262,63 @@ def test_cli_without_prometheus_client_names_the_extra(sample_data, tmp_path):
         f"{str(sample_data['current'])!r}, '--pushgateway', 'http://127.0.0.1:9', "
         f"'-o', {str(tmp_path / 'r.json')!r}]))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
-    )
+    proc = run_python(code)
     assert proc.returncode == 2, proc.stderr
     assert "pip install 'driftkl[prometheus]'" in proc.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+#: bcrypt hash of "s3cret" (cost 4), for the Pushgateway's basic_auth_users.
+S3CRET_BCRYPT = "$2b$04$U3c5uoGqQk3YkCKuxcDg7OwyvPIJ2qfsXMYGjeCXTht0xlMp4u9S2"
+LOGIN = {"username": "alice", "password": "s3cret"}
+ALICE = {"Authorization": "Basic YWxpY2U6czNjcmV0"}  # the header LOGIN gives
+
+
+def _self_signed(work, name: str, subject: str, *extra: str) -> tuple[str, str]:
+    """A self-signed certificate and its key as PEM files: (cert, key)."""
+    cert, key = work / f"{name}.pem", work / f"{name}-key.pem"
+    subprocess.run(
+        [require_binary("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", subject, *extra],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+def _server_tls(work) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 and the web-config lines that serve it."""
+    cert, key = _self_signed(
+        work, "server", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
+    )
+    return cert, f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n"
 
 
 @pytest.fixture(scope="module")
 def tls_pushgateway(tmp_path_factory):
     """A real Pushgateway serving HTTPS with a self-signed certificate for 127.0.0.1."""
     work = tmp_path_factory.mktemp("tls-pushgateway")
-    subprocess.run(
-        [require_binary("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem"), "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    (work / "web.yml").write_text(
-        f"tls_server_config:\n  cert_file: {work / 'cert.pem'}\n  key_file: {work / 'key.pem'}\n"
+    cert, web = _server_tls(work)
+    context = ssl.create_default_context(cafile=cert)
+    svc, url = start_pushgateway(work, web_config=web, context=context)
+    yield url, cert, context
+    svc.stop()
+
+
+@pytest.fixture(scope="module")
+def mtls_pushgateway(tmp_path_factory):
+    """An HTTPS Pushgateway that requires a client certificate and Basic auth (alice:s3cret)."""
+    work = tmp_path_factory.mktemp("mtls-pushgateway")
+    cert, web = _server_tls(work)
+    client_cert, client_key = _self_signed(work, "client", "/CN=driftkl-client")
+    web += (
+        f"  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: {client_cert}\n"
+        f"basic_auth_users:\n  alice: {S3CRET_BCRYPT}\n"
     )
-    port = free_port()
-    url = f"https://127.0.0.1:{port}"
-    context = ssl.create_default_context(cafile=str(work / "cert.pem"))
-    svc = Service(
-        "tls-pushgateway",
-        [
-            require_binary("prometheus-pushgateway"),
-            f"--web.listen-address=127.0.0.1:{port}",
-            f"--web.config.file={work / 'web.yml'}",
-            f"--persistence.file={work / 'pushgateway.data'}",
-        ],
-        f"{url}/-/ready",
-        work,
-        context=context,
-    )
-    yield url, str(work / "cert.pem"), context
+    context = ssl.create_default_context(cafile=cert)
+    context.load_cert_chain(client_cert, client_key)
+    svc, url = start_pushgateway(work, web_config=web, context=context, headers=ALICE)
+    tls = {"cafile": cert, "certfile": client_cert, "keyfile": client_key}
+    yield SimpleNamespace(url=url, context=context, tls=tls)
     svc.stop()
 
 
@@ -325,3 +336,50 @@ def test_tls_push_verifies_the_gateway_certificate(tls_pushgateway, drift_report
     )
     push_report(drift_report, url, job="t_tls_insecure", insecure_skip_verify=True)
     assert 'job="t_tls_insecure"' in http(f"{url}/metrics", context=context).decode()
+
+
+def test_client_certificate_and_basic_auth_together(mtls_pushgateway, drift_report):
+    """A client certificate plus Basic auth reach a gateway that requires both; one alone fails."""
+    gw = mtls_pushgateway
+    with pytest.raises(PushError, match="HTTP 401") as info:
+        push_report(drift_report, gw.url, job="t_mtls", retries=1, backoff_seconds=0, **gw.tls)
+    assert info.value.attempts == 1  # a 4xx is not retried
+    with pytest.raises(PushError) as info:
+        push_report(drift_report, gw.url, job="t_mtls", retries=0, cafile=gw.tls["cafile"], **LOGIN)
+    assert gw.url in str(info.value)
+    result = push_report(drift_report, gw.url, job="t_mtls", **LOGIN, **gw.tls)
+    assert result.attempts == 1
+    text = http(f"{gw.url}/metrics", context=gw.context, headers=ALICE).decode()
+    assert (
+        'driftkl_feature_status{dataset="orders",feature="amount",instance="",job="t_mtls"} 2'
+        in (text)
+    )
+
+
+def test_unreadable_tls_file_is_config_error(drift_report, tmp_path):
+    """A CA file that does not exist is a ConfigError naming it; no request is attempted."""
+    missing = tmp_path / "no-such-ca.pem"
+    with pytest.raises(driftkl.ConfigError, match="no-such-ca.pem"):
+        push_report(drift_report, f"https://127.0.0.1:{free_port()}", cafile=str(missing))
+
+
+def test_push_failure_that_cannot_be_sent_raises_push_error():
+    """push_failure POSTs, retries like push_report, and its PushError carries no report."""
+    handler = FakeHandler(fail=99, error=ConnectionRefusedError("refused"))
+    with pytest.raises(PushError, match="could not push a drift-check failure") as info:
+        push_failure(
+            "http://gw:9091", dataset="orders", handler=handler, retries=1, backoff_seconds=0
+        )
+    assert [c["method"] for c in handler.calls] == ["POST", "POST"]
+    assert info.value.url == "http://gw:9091/metrics/job/driftkl/dataset/orders"
+    assert info.value.report == {} and info.value.attempts == 2
+
+
+def test_negative_retries_are_refused(drift_report):
+    """retries=-1 is a ConfigError for both pushes, before any request is made."""
+    handler = FakeHandler()
+    with pytest.raises(driftkl.ConfigError, match="retries"):
+        push_report(drift_report, "gw", retries=-1, handler=handler)
+    with pytest.raises(driftkl.ConfigError, match="retries"):
+        push_failure("gw", dataset="orders", retries=-1, handler=handler)
+    assert handler.calls == []

@@ -77,7 +77,8 @@ def test_failed_rename_keeps_previous_file(drift_report, tmp_path, monkeypatch):
     def boom(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "rename", boom)
+    for rename in ("rename", "replace"):  # whichever the atomic writer uses
+        monkeypatch.setattr(os, rename, boom)
     with pytest.raises(ExportError, match="driftkl.prom"):
         write_textfile(nodrift, path)
     monkeypatch.undo()

@@ -21,18 +21,15 @@ class ShuffledTreeEngine:
 
     def __init__(self, execution) -> None:
         self.rng = random.Random(execution.threads or 0)  # noqa: S311 - a test's merge order
-        self.calls = 0
 
     def map_reduce(self, source, passes, work, merge, *, label):  # noqa: ARG002 - no progress
-        self.calls += 1
-        parts = [work(b) for cols in passes for b in source.batches(cols)]
-        if not parts:
-            return None
-        self.rng.shuffle(parts)
-        while len(parts) > 1:
-            i = self.rng.randrange(len(parts) - 1)
-            parts[i : i + 2] = [merge(parts[i], parts[i + 1])]
-        return parts[0]
+        for cols in passes:
+            parts = [work(b) for b in source.batches(cols)]
+            self.rng.shuffle(parts)
+            while len(parts) > 1:
+                i = self.rng.randrange(len(parts) - 1)
+                parts[i : i + 2] = [merge(parts[i], parts[i + 1])]
+            yield parts[0] if parts else None
 
 
 @dataclass
