@@ -10,7 +10,7 @@ import pytest
 import driftkl
 from driftkl import ConfigError, load_config
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_shipped_example_config_is_valid():
