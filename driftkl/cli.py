@@ -18,6 +18,7 @@ from driftkl import progress
 from driftkl._files import write_atomic
 from driftkl._optional import import_optional
 from driftkl._version import __version__
+from driftkl.engines.registry import engine_names
 from driftkl.errors import ConfigError, DriftklError
 from driftkl.render.text import render_markdown, render_table
 
@@ -46,8 +47,9 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--engine",
-        choices=["local", "dask"],
-        help="local threads (default) or dask (needs driftkl[dask]; see --scheduler)",
+        metavar="NAME",
+        help=f"where the work runs: {' | '.join(engine_names())} (default local threads; "
+        "dask needs driftkl[dask], see --scheduler)",
     )
     p.add_argument("--threads", type=int, help="local engine threads (default: one per core)")
     p.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://h:8786")
