@@ -36,6 +36,11 @@ Cases:
 
 A ratio column (× floor, × floor_current, × floor_dict, × floor_dict_both) shows "–" when
 its floor case was not run; the × floor_dict_both column appears only when that case is run.
+Rows/s are printed in millions (M), or in thousands (k) below 100k rows/s (wide tables).
+
+``python -m driftkl`` imports the package from the current directory first: to measure another
+copy of driftkl (say, an exported older commit), run the harness from that copy's parent
+directory with ``PYTHONPATH`` pointing there and ``--dir`` pointing at the data.
 
 Usage:
   python benchmarks/run.py                       # W1, 1M rows, 5 reps
@@ -257,6 +262,14 @@ def run(paths: dict[str, Path], cases: list[str], reps: int) -> dict[str, list[R
     return results
 
 
+RATE_IN_MILLIONS = 100_000  # rows/s from which the table prints millions
+
+
+def _rate(per_s: float) -> str:
+    """Rows per second: millions with one decimal (as for W1), thousands below 100k."""
+    return f"{per_s / 1e6:.1f} M" if per_s >= RATE_IN_MILLIONS else f"{per_s / 1e3:.0f} k"
+
+
 def table(results: dict[str, list[Result]], rows: int) -> str:
     """Markdown table of medians and ratios to the decode floors."""
     med = {c: statistics.median(w for w, _, _ in r) for c, r in results.items()}
@@ -280,7 +293,7 @@ def table(results: dict[str, list[Result]], rows: int) -> str:
         ratio_both = f"| {med[case] / med['floor_dict_both']:.2f} " if both_dict else ""
         lines.append(
             f"| {case} | {med[case]:.2f} | {min(walls):.2f}–{max(walls):.2f} | {ratio} "
-            f"| {ratio_cur} | {ratio_dict} {ratio_both}| {rows / med[case] / 1e6:.1f} M "
+            f"| {ratio_cur} | {ratio_dict} {ratio_both}| {_rate(rows / med[case])} "
             f"| {rss:.0f} | {cpu:.1f} |"
         )
     return "\n".join(lines)
