@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from driftkl._version import __version__
@@ -26,7 +27,7 @@ from driftkl.evaluation.evaluate import measure_feature
 from driftkl.fitting.fit import fit_source
 from driftkl.fitting.plan import select_columns
 from driftkl.model.profile import FeatureProfile, Profile
-from driftkl.model.report import DriftReport
+from driftkl.model.report import DriftReport, FeatureResult
 from driftkl.sources import Source, open_source
 from driftkl.stats.divergence import unit_name
 
@@ -182,6 +183,21 @@ def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None
         )
 
 
+def _measure_all(
+    prof: Profile, counts: Mapping[str, Any], columns: list[str], cfg: DriftConfig
+) -> list[FeatureResult]:
+    """Every feature measured, on the local threads (the noise-floor draws dominate)."""
+    threads = min(resolve_threads(cfg.execution.threads), max(len(columns), 1))
+
+    def one(c: str) -> FeatureResult:
+        return measure_feature(prof.feature(c), counts[c], cfg)
+
+    if threads == 1:
+        return [one(c) for c in columns]
+    with ThreadPoolExecutor(threads, thread_name_prefix="driftkl-measure") as pool:
+        return list(pool.map(one, columns))
+
+
 def compare(
     reference: Any,
     current: Any,
@@ -236,7 +252,7 @@ def compare(
     source, engine = _open(current, "current", cfg)
     _check_compatible(prof, source, columns)
     counts, rows = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
-    results = decide([measure_feature(prof.feature(c), counts[c], cfg) for c in columns], cfg)
+    results = decide(_measure_all(prof, counts, columns, cfg), cfg)
     return DriftReport(
         features=results,
         dataset=cfg.dataset,
