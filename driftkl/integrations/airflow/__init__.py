@@ -1,23 +1,61 @@
 """Airflow provider for driftkl: drift checks as DAG tasks.
 
 ``from driftkl.integrations.airflow import DriftCheckOperator`` is the public import. The
-operators are loaded lazily, so this module stays cheap to import: Airflow imports it through
-the ``apache_airflow_provider`` entry point (:func:`get_provider_info`) while it is still
-starting, before any operator could be built.
+operators and the hook are loaded lazily, so this module stays cheap to import and imports no
+Airflow: Airflow imports it through the ``apache_airflow_provider`` entry point
+(:func:`get_provider_info`) while it is still starting, before any operator could be built.
 
 Install with ``pip install 'driftkl[airflow]'`` (Airflow >= 3.0).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-__all__ = ["DriftCheckOperator", "ProfileBuildOperator", "get_provider_info"]
+__all__ = ["DriftCheckOperator", "ProfileBuildOperator", "PushgatewayHook", "get_provider_info"]
 
+#: Public name -> module, imported on first attribute access (the modules import Airflow).
 _LAZY = {
     "DriftCheckOperator": "driftkl.integrations.airflow.operators.drift",
     "ProfileBuildOperator": "driftkl.integrations.airflow.operators.profile",
+    "PushgatewayHook": "driftkl.integrations.airflow.hooks.pushgateway",
 }
+
+
+def _pushgateway_connection_type() -> dict[str, Any]:
+    """The ``driftkl_pushgateway`` connection type and its form in Airflow's UI.
+
+    The form is declared here rather than by ``get_ui_field_behaviour`` on the hook: Airflow
+    >= 3.2 reads it from the provider info without importing the hook (and deprecates the hook
+    methods). Type, hook name and extras are those of ``PushgatewayHook`` (a test checks it).
+    """
+    return {
+        "hook-class-name": "driftkl.integrations.airflow.hooks.pushgateway.PushgatewayHook",
+        "hook-name": "driftkl Pushgateway",
+        "connection-type": "driftkl_pushgateway",
+        "ui-field-behaviour": {
+            "hidden-fields": [],
+            "relabeling": {"host": "Pushgateway host or URL", "schema": "Scheme (http or https)"},
+            "placeholders": {"host": "pushgateway.example.com", "port": "9091", "schema": "http"},
+        },
+        "conn-fields": {
+            "cafile": {"label": "CA bundle (PEM path)", "schema": {"type": ["string", "null"]}},
+            "certfile": {
+                "label": "Client certificate (PEM path)",
+                "schema": {"type": ["string", "null"]},
+            },
+            "keyfile": {
+                "label": "Client certificate key (PEM path)",
+                "schema": {"type": ["string", "null"]},
+            },
+            "insecure_skip_verify": {
+                "label": "Skip TLS verification",
+                "description": "Do not verify the gateway's certificate (testing only).",
+                "schema": {"type": ["boolean", "null"], "default": False},
+            },
+        },
+    }
 
 
 def get_provider_info() -> dict[str, Any]:
@@ -48,13 +86,18 @@ def get_provider_info() -> dict[str, Any]:
                 ],
             }
         ],
+        "hooks": [
+            {
+                "integration-name": "driftkl",
+                "python-modules": ["driftkl.integrations.airflow.hooks.pushgateway"],
+            }
+        ],
+        "connection-types": [_pushgateway_connection_type()],
     }
 
 
 def __getattr__(name: str) -> Any:
-    """Import the operators on first use (PEP 562)."""
+    """Import the operators and the hook on first use (PEP 562)."""
     if name in _LAZY:
-        import importlib  # noqa: PLC0415
-
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

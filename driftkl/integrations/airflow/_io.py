@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
+
+from driftkl._files import write_atomic
+from driftkl.integrations.airflow.version_compat import object_storage_path
+from driftkl.model.profile import Profile
 
 __all__ = ["resolve_reference", "write_text"]
 
@@ -22,13 +25,9 @@ def resolve_reference(reference: Any) -> Any:
     """
     if not isinstance(reference, (str, os.PathLike)) or not os.fspath(reference).endswith(".json"):
         return reference
-    from driftkl.model.profile import Profile  # noqa: PLC0415
-
     where = os.fspath(reference)
     if "://" not in where:
         return Profile.load(where)
-    from driftkl.integrations.airflow.version_compat import object_storage_path  # noqa: PLC0415
-
     text = object_storage_path(where).read_text(encoding="utf-8")
     return Profile.from_dict(json.loads(text), where=where)
 
@@ -49,10 +48,6 @@ def write_text(target: str | os.PathLike[str], text: str) -> str:
     """
     where = os.fspath(target)
     if "://" in where:
-        from driftkl.integrations.airflow.version_compat import (  # noqa: PLC0415
-            object_storage_path,
-        )
-
         path = object_storage_path(where)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -12,6 +12,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import driftkl
+from driftkl.demo import make_sample_frame
+
 __all__ = ["DEFAULT_DATA_DIR", "data_dir_template", "prepare_sample_data"]
 
 DEFAULT_DATA_DIR = "/tmp/driftkl-sample-data"  # noqa: S108 - a demo default, overridable
@@ -63,8 +66,6 @@ def prepare_sample_data(
     Returns:
         Paths by name: ``reference``, ``profile``, ``current`` (the partition folder).
     """
-    from driftkl.demo import make_sample_frame  # noqa: PLC0415
-
     root = Path(data_dir)
     reference = root / "reference.parquet"
     profile_path = root / "profiles" / "orders.profile.json"
@@ -72,8 +73,6 @@ def prepare_sample_data(
     if not reference.exists():
         _write_parquet(make_sample_frame(rows, drift=False, seed=7), reference)
     if profile and not profile_path.exists():
-        import driftkl  # noqa: PLC0415
-
         driftkl.profile(reference).save(profile_path)
     seed = zlib.crc32(f"{ds}:{drift}".encode()) % 100_000 + 100
     _write_parquet(make_sample_frame(rows, drift=drift, seed=seed), folder / "part-0.parquet")

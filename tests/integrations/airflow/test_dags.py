@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from airflow_helpers import DAGS_FOLDER, asset_events, rendered_fields, run_dag, task_states, xcom
+from integrations.airflow.airflow_helpers import (
+    DAGS_FOLDER,
+    asset_events,
+    rendered_fields,
+    run_dag,
+    task_states,
+    xcom,
+)
 
 import driftkl
 from driftkl.demo import make_sample_frame

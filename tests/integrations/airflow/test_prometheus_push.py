@@ -10,11 +10,11 @@ import time
 import urllib.request
 
 import pytest
-from airflow_helpers import run_dag, task_states
+from integrations.airflow.airflow_helpers import run_dag, task_states
 
 import driftkl.integrations.prometheus as prom
 from driftkl.errors import MissingExtraError
-from driftkl.integrations.airflow import _prometheus
+from driftkl.integrations.airflow import PushgatewayHook
 
 pytestmark = [pytest.mark.airflow, pytest.mark.prometheus]
 
@@ -63,8 +63,8 @@ def pushgateway(tmp_path):
             proc.wait(timeout=10)
 
 
-def _use_gateway(monkeypatch, url):
-    monkeypatch.setenv("AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY", url)
+def _use_gateway(monkeypatch, url, scheme="http"):
+    monkeypatch.setenv("AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY", url.replace("http", scheme, 1))
     monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_PUSHGATEWAY_CONN_ID", "driftkl_pushgateway")
 
 
@@ -76,10 +76,15 @@ def _series(metrics: str, name: str) -> list[str]:
     ]
 
 
-def test_daily_check_pushes_metrics_via_airflow_connection(dagbag, pushgateway, monkeypatch):
-    """No drift: the group job=driftkl/dataset=orders holds per-feature divergences."""
-    _use_gateway(monkeypatch, pushgateway)
-    dr = run_dag(dagbag, "driftkl_daily_check", "2026-11-20")
+@pytest.mark.parametrize(
+    ("scheme", "day"), [("http", "2026-11-20"), ("driftkl-pushgateway", "2026-11-22")]
+)
+def test_daily_check_pushes_metrics_via_airflow_connection(
+    dagbag, pushgateway, monkeypatch, scheme, day
+):
+    """No drift: via an http or driftkl_pushgateway connection, the group holds divergences."""
+    _use_gateway(monkeypatch, pushgateway, scheme)
+    dr = run_dag(dagbag, "driftkl_daily_check", day)
     assert dr.state == "success"
     assert task_states(dr)["check_orders_drift"] == "success"
     metrics = _get(pushgateway + "/metrics")
@@ -107,5 +112,5 @@ def test_missing_prometheus_extra_names_the_pip_line(monkeypatch):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(sys.modules["driftkl.integrations"], "prometheus", raising=False)
     with pytest.raises(MissingExtraError, match=r"pip install 'driftkl\[prometheus\]'"):
-        _prometheus.push_report(None, "unused", job="driftkl", grouping_key={})  # type: ignore[arg-type]
+        PushgatewayHook("unused").push_report(None, job="driftkl", grouping_key={})
     assert prom.push_report is not None  # the real module object is untouched

@@ -11,14 +11,14 @@ import jsonschema
 import pandas as pd
 import pytest
 from airflow.providers_manager import ProvidersManager
-from airflow.sdk import BaseOperator, Connection
+from airflow.sdk import BaseOperator
+from helpers import modules_loaded_by
 
 import driftkl
 import driftkl.integrations.airflow as provider
 from driftkl.integrations.airflow import DriftCheckOperator, ProfileBuildOperator, get_provider_info
 from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow._metadata import asset_metadata
-from driftkl.integrations.airflow._prometheus import pushgateway_url
 
 pytestmark = pytest.mark.airflow
 
@@ -31,6 +31,8 @@ def test_provider_is_discovered_by_providers_manager():
     assert providers["driftkl"].version == driftkl.__version__
     modules = providers["driftkl"].data["operators"][0]["python-modules"]
     assert "driftkl.integrations.airflow.operators.drift" in modules
+    hooks = providers["driftkl"].data["hooks"][0]["python-modules"]
+    assert hooks == ["driftkl.integrations.airflow.hooks.pushgateway"]
 
 
 def test_provider_info_validates_against_airflow_schema():
@@ -41,16 +43,11 @@ def test_provider_info_validates_against_airflow_schema():
 
 
 def test_provider_module_and_core_do_not_import_airflow():
-    """`import driftkl` and the provider entry point module load no Airflow."""
-    code = (
-        "import sys, driftkl, driftkl.integrations.airflow as p\n"
-        "p.get_provider_info()\n"
-        "print('airflow' in sys.modules)\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert proc.stdout.strip() == "False"
+    """`import driftkl` and the provider entry point module load no Airflow, no prometheus."""
+    code = "import driftkl, driftkl.integrations.airflow as p\np.get_provider_info()"
+    loaded = modules_loaded_by(code)
+    assert "airflow" not in loaded
+    assert "prometheus_client" not in loaded
 
 
 def test_public_import_gives_a_real_operator():
@@ -84,22 +81,9 @@ def test_unknown_on_drift_is_rejected_at_parse_time():
 
 
 def test_unknown_attribute_of_provider_package_raises():
-    """Only the listed operators are lazily importable from the package."""
+    """Only the listed operators and the hook are lazily importable from the package."""
     with pytest.raises(AttributeError):
         _ = provider.NoSuchOperator
-
-
-@pytest.mark.parametrize(
-    ("uri", "expected"),
-    [
-        ("http://pushgateway:9091", "http://pushgateway:9091"),
-        ("https://gw.example.com:443", "https://gw.example.com:443"),
-        ("http://localhost", "http://localhost"),
-    ],
-)
-def test_pushgateway_url_from_airflow_connection(uri, expected):
-    """An AIRFLOW_CONN_* style URI turns back into the Pushgateway URL."""
-    assert pushgateway_url(Connection.from_uri(uri, conn_id="gw")) == expected
 
 
 def test_asset_metadata_summarises_a_real_report():

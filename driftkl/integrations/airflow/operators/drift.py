@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from driftkl.errors import ConfigError, DriftklError
-from driftkl.integrations.airflow import _prometheus
+import driftkl
+from driftkl.config import load_config
 from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow._metadata import asset_metadata
-from driftkl.integrations.airflow.version_compat import (
-    AirflowFailException,
-    AirflowSkipException,
-    Asset,
-    BaseOperator,
-)
+from driftkl.integrations.airflow.hooks.pushgateway import PushgatewayHook
+from driftkl.integrations.airflow.operators.base import BaseDriftklOperator
+from driftkl.integrations.airflow.version_compat import AirflowFailException, AirflowSkipException
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from driftkl.errors import DriftklError
     from driftkl.model.report import DriftReport
 
 __all__ = ["ON_DRIFT", "DriftCheckOperator"]
@@ -26,7 +24,7 @@ OnDrift = Literal["fail", "skip", "warn"]
 ON_DRIFT: tuple[str, ...] = ("fail", "skip", "warn")
 
 
-class DriftCheckOperator(BaseOperator):
+class DriftCheckOperator(BaseDriftklOperator):
     """Compare current data with a reference and fail, skip or warn on drift.
 
     ``execute`` calls :func:`driftkl.compare` once and returns the report dict
@@ -46,7 +44,8 @@ class DriftCheckOperator(BaseOperator):
 
     Input problems (a missing file, an unknown column, a bad config) fail the task with the
     core's message, which names the file or column and the fix. A configuration error fails
-    without retry; a data error keeps the task's retries (data may land late).
+    without retry; a data error keeps the task's retries (data may land late); see
+    :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`.
 
     When the task has Asset ``outlets``, each Asset event carries drift metadata in its
     ``extra`` (status, drifted features, max divergence per metric; see
@@ -70,10 +69,13 @@ class DriftCheckOperator(BaseOperator):
         xcom_bins: keep per-bin labels and counts in the XCom value (default ``False`` keeps
             XCom small: one entry per feature with its metric values and status).
         emit_asset_metadata: attach drift metadata to the events of Asset outlets.
-        prometheus_conn_id: an Airflow connection holding the Pushgateway URL (for instance
+        prometheus_conn_id: an Airflow connection holding the Pushgateway URL, of type
+            ``driftkl_pushgateway`` or ``http``/``https`` (for instance
             ``AIRFLOW_CONN_DRIFTKL_PUSHGATEWAY='http://pushgateway:9091'``; login, password
             and the extras ``cafile``, ``certfile``, ``keyfile``, ``insecure_skip_verify`` are
-            passed on); the report's metrics are pushed through
+            passed on by
+            :class:`~driftkl.integrations.airflow.hooks.pushgateway.PushgatewayHook`). The
+            report's metrics are pushed through
             :func:`driftkl.integrations.prometheus.push_report` (needs ``driftkl[prometheus]``),
             and a failed check is recorded with ``push_failure``. Templated; empty means no
             push.
@@ -145,51 +147,31 @@ class DriftCheckOperator(BaseOperator):
         return {"dag_id": self.dag_id, "task_id": self.task_id}
 
     def _compare(self) -> DriftReport:
-        import driftkl  # noqa: PLC0415
+        """The one core call: load the reference profile if given a path, then compare."""
+        return driftkl.compare(
+            resolve_reference(self.reference),
+            self.current,
+            config=self._config(),
+            **self._overrides(),
+        )
 
-        try:
-            return driftkl.compare(
-                resolve_reference(self.reference),
-                self.current,
-                config=self._config(),
-                **self._overrides(),
-            )
-        except ConfigError as exc:
-            self.log.error("driftkl configuration error: %s", exc)  # noqa: TRY400
-            self._record_failure()
-            raise AirflowFailException(f"driftkl configuration error: {exc}") from exc
-        except DriftklError as exc:
-            self.log.error("driftkl input error: %s", exc)  # noqa: TRY400
-            self._record_failure()
-            raise
-
-    def _record_failure(self) -> None:
+    def on_core_error(self, exc: DriftklError) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
         if not self.prometheus_conn_id:
             return
-        from driftkl.config import load_config  # noqa: PLC0415
-
         try:
             dataset = self.dataset or load_config(self._config(), **self._overrides()).dataset
-            url = _prometheus.push_failure(
-                str(self.prometheus_conn_id),
-                dataset=dataset,
-                job=self.prometheus_job,
-                grouping_key=self._grouping_key(),
+            result = PushgatewayHook(str(self.prometheus_conn_id)).push_failure(
+                dataset=dataset, job=self.prometheus_job, grouping_key=self._grouping_key()
             )
-        except (DriftklError, OSError) as exc:
-            self.log.warning("could not record the failed check in the Pushgateway: %s", exc)
+        except Exception as push_exc:  # noqa: BLE001 - raising here would hide ``exc``
+            self.log.warning("could not record the failed check in the Pushgateway: %s", push_exc)
         else:
-            self.log.info("recorded the failed check at %s", url)
-
-    def _emit_asset_events(self, context: Any, extra: dict[str, Any]) -> None:
-        for outlet in self.outlets or ():
-            if isinstance(outlet, Asset):
-                context["outlet_events"][outlet].extra.update(extra)
+            self.log.info("recorded the failed check at %s", result.url)
 
     def execute(self, context: Any) -> dict[str, Any]:
         """Run the comparison once and decide the task's outcome from ``on_drift``."""
-        report = self._compare()
+        report = self.call_core(self._compare)
         summary = report.summary()
         written = None
         if self.output_path:
@@ -199,13 +181,10 @@ class DriftCheckOperator(BaseOperator):
             html = write_text(self.html_output_path, report.to_html())
             self.log.info("wrote HTML drift report to %s", html)
         if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
-            url = _prometheus.push_report(
-                report,
-                str(self.prometheus_conn_id),
-                job=self.prometheus_job,
-                grouping_key=self._grouping_key(),
+            pushed = PushgatewayHook(str(self.prometheus_conn_id)).push_report(
+                report, job=self.prometheus_job, grouping_key=self._grouping_key()
             )
-            self.log.info("pushed drift metrics to %s", url)
+            self.log.info("pushed drift metrics to %s", pushed.url)
         result = report.to_dict(bins=self.xcom_bins)
         self.log.info(
             "drift check on %s: status=%s, %d/%d features drifted %s",
@@ -216,7 +195,7 @@ class DriftCheckOperator(BaseOperator):
             summary["drifted_features"],
         )
         if self.emit_asset_metadata:
-            self._emit_asset_events(context, asset_metadata(result, report_path=written))
+            self.emit_asset_extra(context, asset_metadata(result, report_path=written))
         if not report.is_drifted:
             return result
         message = (

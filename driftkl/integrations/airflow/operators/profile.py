@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from driftkl.errors import ConfigError, DriftklError
+import driftkl
 from driftkl.integrations.airflow._io import write_text
-from driftkl.integrations.airflow.version_compat import AirflowFailException, Asset, BaseOperator
+from driftkl.integrations.airflow.operators.base import BaseDriftklOperator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["ProfileBuildOperator"]
 
 
-class ProfileBuildOperator(BaseOperator):
+class ProfileBuildOperator(BaseDriftklOperator):
     """Fit bins on reference data and save the profile, so daily checks read only new data.
 
     ``execute`` calls :func:`driftkl.profile` once, writes the profile JSON (atomically for
@@ -26,6 +26,9 @@ class ProfileBuildOperator(BaseOperator):
     With Asset ``outlets`` (e.g. ``Asset("file:///data/profiles/orders.profile.json")``),
     each event carries ``{"profile_hash", "features", "rows"}`` in its ``extra``, so checks can
     be scheduled on the profile Asset.
+
+    A configuration error fails without retry, a data error keeps the task's retries (see
+    :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`).
 
     Args:
         data: reference Parquet file/folder/glob or DataFrame. Templated.
@@ -57,18 +60,9 @@ class ProfileBuildOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         """Build the profile, write it and return its summary."""
-        import driftkl  # noqa: PLC0415
-
-        try:
-            prof = driftkl.profile(
-                self.data, config=self.config, **dict(self.config_overrides or {})
-            )
-        except ConfigError as exc:
-            self.log.error("driftkl configuration error: %s", exc)  # noqa: TRY400
-            raise AirflowFailException(f"driftkl configuration error: {exc}") from exc
-        except DriftklError as exc:
-            self.log.error("driftkl input error: %s", exc)  # noqa: TRY400
-            raise
+        prof = self.call_core(
+            driftkl.profile, self.data, config=self.config, **dict(self.config_overrides or {})
+        )
         written = write_text(self.output_path, prof.to_json())
         features = [f.name for f in prof.features]
         self.log.info(
@@ -78,11 +72,9 @@ class ProfileBuildOperator(BaseOperator):
             prof.rows,
             prof.content_hash,
         )
-        for outlet in self.outlets or ():
-            if isinstance(outlet, Asset):
-                context["outlet_events"][outlet].extra.update(
-                    {"profile_hash": prof.content_hash, "features": features, "rows": prof.rows}
-                )
+        self.emit_asset_extra(
+            context, {"profile_hash": prof.content_hash, "features": features, "rows": prof.rows}
+        )
         return {
             "path": written,
             "features": features,

@@ -1,0 +1,1 @@
+"""driftkl hooks: the Pushgateway connection."""
