@@ -14,7 +14,7 @@ import zipfile
 import pytest
 import tomllib
 import yaml
-from integrations.prometheus.prom_helpers import (
+from integration.prometheus.prom_helpers import (
     CONFIGS,
     REPO,
     free_port,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from integrations.airflow.airflow_helpers import (
+from integration.airflow.airflow_helpers import (
     DAGS_FOLDER,
     asset_events,
     rendered_fields,

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 from helpers import run_cli
-from integrations.prometheus.prom_helpers import http_json, wait_until
+from integration.prometheus.prom_helpers import http_json, wait_until
 
 pytestmark = pytest.mark.prometheus
 

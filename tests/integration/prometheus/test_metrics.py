@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from integrations.prometheus.prom_helpers import require_binary
+from integration.prometheus.prom_helpers import require_binary
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from integrations.prometheus.prom_helpers import free_port, http, require_binary, wait_until
+from integration.prometheus.prom_helpers import free_port, http, require_binary, wait_until
 from prometheus_client.parser import text_string_to_metric_families
 
 import driftkl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from integrations.prometheus.prom_helpers import CONFIGS, require_binary
+from integration.prometheus.prom_helpers import CONFIGS, require_binary
 
 pytestmark = pytest.mark.prometheus
 

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 import pytest
-from integrations.airflow.airflow_helpers import run_dag, task_states
+from integration.airflow.airflow_helpers import run_dag, task_states
 
 import driftkl.integrations.prometheus as prom
 from driftkl.errors import MissingExtraError

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from integrations.prometheus.prom_helpers import (
+from integration.prometheus.prom_helpers import (
     CONFIGS,
     Service,
     WebhookReceiver,

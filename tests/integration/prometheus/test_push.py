@@ -14,7 +14,7 @@ from urllib.error import HTTPError
 
 import pytest
 from helpers import run_cli, run_python
-from integrations.prometheus.prom_helpers import free_port, http, require_binary, start_pushgateway
+from integration.prometheus.prom_helpers import free_port, http, require_binary, start_pushgateway
 from prometheus_client.parser import text_string_to_metric_families
 
 import driftkl

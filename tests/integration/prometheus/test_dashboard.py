@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 import yaml
-from integrations.prometheus.prom_helpers import CONFIGS, http_json, wait_until
+from integration.prometheus.prom_helpers import CONFIGS, http_json, wait_until
 
 from driftkl.integrations.prometheus import push_report
 
