@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "BOUNDARIES_PER_RANK",
     "SKETCH_K",
+    "WINDOW_RANK_ERRORS",
     "StreamingQuantiles",
     "WindowCounts",
     "count_windows",
@@ -52,9 +54,9 @@ __all__ = [
 ]
 
 SKETCH_K = 4000
-# Boundaries per wanted order statistic, spread over +- _WINDOW rank errors of the sketch.
-_BOUNDARIES_PER_RANK = 64
-_WINDOW = 3.0
+# Boundaries per wanted order statistic, spread over +- WINDOW_RANK_ERRORS sketch rank errors.
+BOUNDARIES_PER_RANK = 64
+WINDOW_RANK_ERRORS = 3.0
 # An open cell still too large to gather is split into this many equal-width cells.
 _REFINE_SPLIT = 1024
 # Values gathered at most (all cells of one column together) before another refine pass.
@@ -251,11 +253,11 @@ class StreamingQuantiles:
         eps = self._sketch.normalized_rank_error(False)  # noqa: FBT003 - single-rank error
         if self._sketch.n < n:  # a sample: add its rank error (at most 0.5 / sqrt(size))
             eps += 0.5 / math.sqrt(max(self._sketch.n, 1))
-        half = self._half = _WINDOW * self._widen * eps
+        half = self._half = WINDOW_RANK_ERRORS * self._widen * eps
         spans: list[tuple[float, float, NDArray[np.float64]]] = []
         for r in todo:
             p = r / (n - 1)
-            ranks = np.clip(np.linspace(p - half, p + half, _BOUNDARIES_PER_RANK), 0.0, 1.0)
+            ranks = np.clip(np.linspace(p - half, p + half, BOUNDARIES_PER_RANK), 0.0, 1.0)
             cuts = np.asarray(self._sketch.get_quantiles(ranks.tolist()), dtype=np.float64)
             # The sketch's extreme quantiles are estimates too: a window reaching rank 0 or 1
             # ends at the exact minimum or maximum, so a wide enough window always succeeds.
@@ -345,6 +347,17 @@ class StreamingQuantiles:
                 self._values[r] = float(values[r - first])
         self._pending = []
         self._gathered = []
+
+    # introspection ----------------------------------------------------------------------------
+    @property
+    def widening(self) -> float:
+        """How many times wider than :data:`WINDOW_RANK_ERRORS` the windows had to be (1 = not)."""
+        return self._widen
+
+    @property
+    def sketched_values(self) -> int:
+        """How many values the merged sketch has seen (fewer than ``n_finite`` when sampled)."""
+        return 0 if self._sketch is None else int(self._sketch.n)
 
     # result -----------------------------------------------------------------------------------
     def quantiles_of(self, qs: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -76,6 +76,17 @@ def _violations(path: Path) -> list[str]:
             ]
     aliases = _driftkl_aliases(tree)
     for node in ast.walk(tree):
+        if (  # monkeypatch.setattr(module, "_private", ...)
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in aliases
+            and isinstance(node.args[1], ast.Constant)
+            and _private(str(node.args[1].value))
+        ):
+            out.append(f"{path}:{node.lineno} patches {node.args[0].id}.{node.args[1].value}")
         if (
             isinstance(node, ast.Attribute)
             and _private(node.attr)
@@ -95,5 +106,8 @@ def test_no_underscored_name_crosses_a_module():
 def test_the_check_catches_a_private_import(tmp_path):
     """The underscore check flags both an import and an attribute read of a private name."""
     bad = tmp_path / "bad.py"
-    bad.write_text("from driftkl.config.parse import _fields\nimport driftkl\ndriftkl._x\n")
-    assert len(_violations(bad)) == 2
+    bad.write_text(
+        "from driftkl.config.parse import _fields\nimport driftkl\ndriftkl._x\n"
+        "monkeypatch.setattr(driftkl, '_y', 1)\n"
+    )
+    assert len(_violations(bad)) == 3

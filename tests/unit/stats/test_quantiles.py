@@ -80,12 +80,12 @@ def test_refine_pass_when_cells_are_too_big_to_gather(monkeypatch):
 
 def test_sketch_miss_widens_the_windows(monkeypatch):
     """Windows too narrow to hold a rank are widened until they do; the answer is exact."""
-    monkeypatch.setattr(quantiles, "_WINDOW", 1e-5)
-    monkeypatch.setattr(quantiles, "_BOUNDARIES_PER_RANK", 2)
+    monkeypatch.setattr(quantiles, "WINDOW_RANK_ERRORS", 1e-5)
+    monkeypatch.setattr(quantiles, "BOUNDARIES_PER_RANK", 2)
     x = np.random.default_rng(6).normal(size=50_000)
     sq = _search(x)
     assert np.array_equal(sq.quantiles(), np.quantile(x, QS))
-    assert sq._widen > 1
+    assert sq.widening > 1
 
 
 def test_quantiles_of_refuses_quantiles_not_searched_for():
@@ -273,7 +273,7 @@ def test_batch_sketch_takes_read_only_and_strided_arrays():
     sq = StreamingQuantiles(QS)
     sq.add_stats(10, 0.0, 18.0, blob)
     sq.start()
-    assert sq._sketch.n == 10
+    assert sq.sketched_values == 10
 
 
 def test_sampled_sketch_gives_the_same_profile(big_reference, monkeypatch):
