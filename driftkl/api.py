@@ -265,6 +265,8 @@ def compare(
             "significance": dataclasses.asdict(cfg.significance),
             "noise_floor": dataclasses.asdict(cfg.noise_floor),
             "threshold_on": cfg.threshold_on,
+            "novelty": dataclasses.asdict(cfg.novelty),
+            "event_time": cfg.event_time,
         },
         reference={"source": ref_desc, "rows": prof.rows, "profile_hash": prof.content_hash},
         current={"source": _describe(current, source), "rows": rows},

@@ -1,36 +1,136 @@
 """The ``driftkl`` command line.
 
-Exit codes: 0 = no drift (or drift without ``--fail-on-drift``), 1 = drift with
-``--fail-on-drift``, 2 = usage, configuration or input error (the message names the problem and
-the fix), 3 = the report was produced (printed, ``--output`` saved) but exporting its metrics
-(``--textfile`` or ``--pushgateway``) failed; the message names the file or the gateway.
+Exit codes, one meaning each:
+
+* 0: no drift (or drift without ``--fail-on-drift``);
+* 1: drift with ``--fail-on-drift``;
+* 2: usage, configuration or input error (the message names the problem and the fix); every
+  option is checked before any data is read;
+* 3: the report was produced but one of its outputs failed (``--output``, ``--textfile``,
+  ``--pushgateway`` or standard output); every other output was still attempted and the message
+  names the file or the gateway;
+* 4: internal error, a bug in driftkl: one line names the exception (``--debug`` prints the
+  traceback);
+* 130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftkl import progress
-from driftkl._files import write_atomic
+from driftkl._files import check_output, write_atomic
 from driftkl._optional import import_optional
 from driftkl._version import __version__
 from driftkl.engines.registry import engine_names
 from driftkl.errors import ConfigError, DriftklError
+from driftkl.render.escape import printable
 from driftkl.render.text import render_markdown, render_table
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from driftkl.model.report import DriftReport
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
-EXIT_EXPORT = 3  # report produced, metrics export (textfile / Pushgateway) failed
+EXIT_EXPORT = 3  # report produced, an output (--output, textfile, Pushgateway, stdout) failed
+EXIT_BUG = 4  # internal error: an exception driftkl did not raise on purpose
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+MAX_DEMO_ROWS = 10_000_000
+_MAX_MESSAGE = 1000
+
+
+def _stderr(line: str) -> None:
+    """Write one line to stderr; a stderr that cannot take it is ignored (nowhere to report)."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(printable(line) + "\n")
+        sys.stderr.flush()
+
+
+def _error(message: object) -> None:
+    _stderr(f"driftkl: error: {message}")
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    # ValueError, io.UnsupportedOperation: not a real file (e.g. captured in tests)
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _write_stdout(text: str) -> bool:
+    """Write ``text`` to stdout; ``False`` (after a message) when stdout cannot take it.
+
+    A closed pipe (``driftkl ... | head``) is not an error: the reader has what it wanted.
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _detach_stdout()
+    except OSError as exc:
+        _detach_stdout()
+        _error(
+            f"could not write to standard output: {exc.strerror or exc}. Hint: redirect it to "
+            "a file on a device with free space"
+        )
+        return False
+    return True
+
+
+def _describe(exc: OSError, path: str) -> str:
+    """Why writing ``path`` failed; driftkl's own refusals already name the path."""
+    return str(exc) if exc.strerror is None else f"{path!r}: {exc.strerror}"
+
+
+def _check_output(path: str, flag: str) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    try:
+        check_output(path)
+    except OSError as exc:
+        raise ConfigError(f"{flag}: {_describe(exc, path)}") from exc
+
+
+def _save(path: str, text: str, what: str) -> bool:
+    """Write an output atomically; ``False`` (after a message naming the path) on failure."""
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        _error(
+            f"could not write {what}: {_describe(exc, path)}. The previous file, if any, is "
+            "unchanged. Hint: check the free space and the folder's permissions"
+        )
+        return False
+    return True
+
+
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer from ``low`` to ``high`` (a usage error otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+_DEBUG_HELP = "on an internal error (exit 4), print the traceback"
 
 
 def _add_config_options(p: argparse.ArgumentParser) -> None:
@@ -86,15 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
         "explicit direction and log base.",
     )
     parser.add_argument("--version", action="version", version=f"driftkl {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("profile", help="fit bins on reference data and save the profile")
+    p = sub.add_parser(
+        "profile", parents=[common], help="fit bins on reference data and save the profile"
+    )
     p.add_argument("data", help="reference Parquet file, folder or glob")
     p.add_argument("-o", "--output", required=True, help="profile JSON path to write")
     _add_config_options(p)
     p.set_defaults(handler=_cmd_profile)
 
-    c = sub.add_parser("compare", help="compare current data with a reference or profile")
+    c = sub.add_parser(
+        "compare", parents=[common], help="compare current data with a reference or profile"
+    )
     c.add_argument("reference", help="reference profile (.json) or Parquet file/folder/glob")
     c.add_argument("current", help="current Parquet file, folder or glob")
     _add_config_options(c)
@@ -102,16 +209,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_metrics_options(c)
     c.set_defaults(handler=_cmd_compare)
 
-    d = sub.add_parser("demo", help="generate sample data and run a drift check on it")
+    d = sub.add_parser(
+        "demo", parents=[common], help="generate sample data and run a drift check on it"
+    )
     d.add_argument("--dir", default="sample-data", help="folder for the sample data")
-    d.add_argument("--rows", type=int, default=20_000, help="rows per generated file")
+    d.add_argument(
+        "--rows",
+        type=_bounded_int(1, MAX_DEMO_ROWS),
+        default=20_000,
+        help=f"rows per generated file (1 to {MAX_DEMO_ROWS:,})",
+    )
     d.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     d.set_defaults(handler=_cmd_demo)
 
-    s = sub.add_parser("serve", help="Prometheus exporter for the newest saved report per dataset")
+    s = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="Prometheus exporter for the newest saved report per dataset",
+    )
     s.add_argument("reports", help="folder of saved JSON reports (scanned on every scrape)")
     s.add_argument("--address", default="127.0.0.1", help="listen address (0.0.0.0 in Docker)")
-    s.add_argument("--port", type=int, default=9108, help="listen port")
+    s.add_argument(
+        "--port", type=_bounded_int(0, 65535), default=9108, help="listen port (0: any free one)"
+    )
     s.set_defaults(handler=_cmd_serve)
     return parser
 
@@ -120,8 +240,15 @@ def _add_metrics_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("Prometheus (needs driftkl[prometheus])")
     g.add_argument("--pushgateway", metavar="URL", help="push the report's metrics (HTTP PUT)")
     g.add_argument("--job", default="driftkl", help="Pushgateway job label (stable, not a date)")
-    g.add_argument("--push-timeout", type=float, default=10.0, help="seconds per push request")
-    g.add_argument("--push-retries", type=int, default=2, help="retries after a failed push")
+    g.add_argument(
+        "--push-timeout",
+        type=float,
+        default=10.0,
+        help="seconds one push request may take in all (not per read)",
+    )
+    g.add_argument(
+        "--push-retries", type=int, default=2, help="retries after a failed push (0 to 10)"
+    )
     g.add_argument("--textfile", metavar="PATH", help="write a node_exporter .prom file")
 
 
@@ -137,7 +264,7 @@ def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
         if args.textfile:
             prom.write_textfile(report, args.textfile)
     except prom.ExportError as exc:
-        sys.stderr.write(f"driftkl: error: {exc}\n")
+        _error(exc)
         code = EXIT_EXPORT
     try:
         if args.pushgateway:
@@ -150,9 +277,9 @@ def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
                 username=os.environ.get("DRIFTKL_PUSHGATEWAY_USERNAME"),
                 password=os.environ.get("DRIFTKL_PUSHGATEWAY_PASSWORD"),
             )
-            sys.stderr.write(f"pushed drift metrics to {result.url}\n")
+            _stderr(f"pushed drift metrics to {result.url}")
     except prom.PushError as exc:
-        sys.stderr.write(f"driftkl: error: {exc}\n")
+        _error(exc)
         code = EXIT_EXPORT
     return code
 
@@ -160,15 +287,17 @@ def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     prom = _prometheus("driftkl serve")
     server, thread = prom.serve(args.reports, address=args.address, port=args.port)
-    sys.stderr.write(
-        f"serving drift metrics of {args.reports} on "
-        f"http://{args.address}:{server.server_port}/metrics\n"
+    host = f"[{args.address}]" if ":" in args.address else args.address
+    _stderr(
+        f"serving drift metrics of {args.reports} on http://{host}:{server.server_port}/metrics"
     )
     try:
         while thread.is_alive():
             thread.join(1.0)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the normal way to stop the exporter: exit 0
         server.shutdown()
+    finally:
+        server.server_close()
     return EXIT_OK
 
 
@@ -194,38 +323,56 @@ def _float(text: str, flag: str) -> float:
         raise ConfigError(f"{flag} must be a number or 'e', got {text!r}") from None
 
 
-def _print_report(report: DriftReport, fmt: str) -> None:
+def _print_report(report: DriftReport, fmt: str) -> bool:
+    """Print the report on stdout; ``False`` when stdout could not take it."""
     if fmt == "json":
-        sys.stdout.write(report.to_json() + "\n")
-        return
-    sys.stdout.write(
-        (render_markdown(report) if fmt == "markdown" else render_table(report)) + "\n"
-    )
+        return _write_stdout(report.to_json() + "\n")
+    text = render_markdown(report) if fmt == "markdown" else render_table(report)
+    return _write_stdout(text + "\n")
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
+    _check_output(args.output, "-o/--output")
     prof = driftkl.profile(args.data, config=args.config, **_overrides(args))
-    path = prof.save(args.output)
-    sys.stderr.write(
-        f"wrote profile {path} ({len(prof.features)} features, {prof.rows} rows, "
-        f"{prof.content_hash})\n"
+    if not _save(args.output, prof.to_json(), "the profile"):
+        return EXIT_ERROR  # the profile is the command's only product
+    _stderr(
+        f"wrote profile {args.output} ({len(prof.features)} features, {prof.rows} rows, "
+        f"{prof.content_hash})"
     )
     return EXIT_OK
+
+
+def _check_compare(args: argparse.Namespace) -> None:
+    """Every option of ``compare`` that can be checked without data, before any work."""
+    if args.output:
+        _check_output(args.output, "--output")
+    if args.pushgateway or args.textfile:
+        prom = _prometheus("--pushgateway / --textfile")  # fail before the comparison
+        if args.textfile:
+            prom.check_textfile_path(args.textfile)
+        if args.pushgateway:
+            prom.check_push_settings(
+                args.pushgateway, job=args.job, timeout=args.push_timeout, retries=args.push_retries
+            )
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
-    if args.pushgateway or args.textfile:
-        _prometheus("--pushgateway / --textfile")  # fail before the comparison, not after
+    _check_compare(args)
     report = driftkl.compare(args.reference, args.current, config=args.config, **_overrides(args))
-    if args.output:
-        write_atomic(args.output, report.to_json() + "\n")
-    _print_report(report, args.format)
+    code = EXIT_OK  # every output is attempted; any failure makes it 3
+    if args.output and not _save(args.output, report.to_json() + "\n", "the JSON report"):
+        code = EXIT_EXPORT
+    if not _print_report(report, args.format):
+        code = EXIT_EXPORT
     if (args.pushgateway or args.textfile) and _export_metrics(args, report) != EXIT_OK:
-        return EXIT_EXPORT
+        code = EXIT_EXPORT
+    if code != EXIT_OK:
+        return code
     return EXIT_DRIFT if (args.fail_on_drift and report.is_drifted) else EXIT_OK
 
 
@@ -233,32 +380,66 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
     from driftkl.demo import write_sample_data  # noqa: PLC0415 - loads pandas, as above
 
-    paths = write_sample_data(args.dir, rows=args.rows)
-    profile_path = Path(args.dir) / "reference.profile.json"
-    driftkl.profile(paths["reference"]).save(profile_path)
+    folder = Path(args.dir)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--dir {args.dir!r} exists and is not a folder. Hint: pass a folder")
+    profile_path = folder / "reference.profile.json"
+    try:
+        paths = write_sample_data(folder, rows=args.rows)
+        driftkl.profile(paths["reference"]).save(profile_path)
+    except OSError as exc:
+        _error(f"could not write the sample data to {args.dir!r}: {exc}")
+        return EXIT_ERROR
     report = driftkl.compare(
         driftkl.Profile.load(profile_path), paths["current"], dataset="sample_orders"
     )
-    if args.format == "table":
-        sys.stdout.write(
-            f"sample data in {args.dir}/; reference profile {profile_path}\n"
-            f"driftkl compare {profile_path} {paths['current']}\n\n"
-        )
-    _print_report(report, args.format)
-    return EXIT_OK
+    if args.format == "table" and not _write_stdout(
+        f"sample data in {args.dir}/; reference profile {profile_path}\n"
+        f"driftkl compare {profile_path} {paths['current']}\n\n"
+    ):
+        return EXIT_EXPORT
+    return EXIT_OK if _print_report(report, args.format) else EXIT_EXPORT
+
+
+def _internal_error(exc: Exception, *, debug: bool) -> int:
+    """Report an exception driftkl did not raise on purpose: one line, or the traceback."""
+    if debug:
+        with contextlib.suppress(OSError, ValueError):
+            traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc)
+    if len(detail) > _MAX_MESSAGE:
+        detail = detail[:_MAX_MESSAGE] + "..."
+    hint = "" if debug else " Hint: rerun with --debug to print the traceback."
+    _stderr(
+        f"driftkl: internal error: {type(exc).__name__}: {detail}. This is a bug in driftkl "
+        f"{__version__}; please report it with the command line.{hint}"
+    )
+    return EXIT_BUG
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code."""
+    """Run the CLI; returns the exit code (see the module docstring)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help, --version or a usage error: their text must reach stdout
+        if not _write_stdout(""):
+            raise SystemExit(EXIT_ERROR) from None
+        raise
     show = progress.should_show() and not getattr(args, "no_progress", False)
     try:
         with progress.reporting(progress.ProgressBar(sys.stderr) if show else None):
             code: int = args.handler(args)
+    except KeyboardInterrupt:
+        if show:  # end the progress bar's line
+            _stderr("")
+        _stderr("driftkl: interrupted")
+        return EXIT_INTERRUPTED
     except DriftklError as exc:
-        sys.stderr.write(f"driftkl: error: {exc}\n")
+        _error(exc)
         return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a crash is a bug: exit 4, never 1
+        return _internal_error(exc, debug=args.debug)
     return code
 
 

@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 __all__ = [
     "as_float_seconds",
     "as_strings",
+    "exact_integers",
     "from_numpy",
     "natural_kind",
+    "pyarrow_compute",
     "raw_values",
+    "timezone_note",
     "to_numpy",
     "type_name",
+    "valid_text",
     "validity",
 ]
 
@@ -51,11 +55,10 @@ def natural_kind(t: pa.DataType, column: str, where: str) -> str:
             vocabulary driftkl can bin.
     """
     if pa.types.is_dictionary(t):
-        return (
-            natural_kind(t.value_type, column, where)
-            if pa.types.is_integer(t.value_type)
-            else ("categorical")
-        )
+        # a dictionary (a pandas categorical) of text, numbers or times is categorical; of
+        # integers, decided like integers; of anything else, as unbinnable as its values
+        inner = natural_kind(t.value_type, column, where)
+        return inner if inner == "integer" else "categorical"
     if pa.types.is_boolean(t) or pa.types.is_string(t) or pa.types.is_large_string(t):
         return "categorical"
     if pa.types.is_string_view(t):
@@ -77,8 +80,8 @@ def natural_kind(t: pa.DataType, column: str, where: str) -> str:
     )
 
 
-def _pc() -> Any:
-    """``pyarrow.compute``, imported on first use (about 80 ms).
+def pyarrow_compute() -> Any:
+    """``pyarrow.compute``, imported on first use (about 30 ms).
 
     Float64 and dictionary-coded string columns, the common case, never need it.
     """
@@ -87,48 +90,115 @@ def _pc() -> Any:
     return pc
 
 
+# Arrow temporal types are integers underneath: their storage type and units per second.
+_PER_SECOND = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+
+
+def _temporal_storage(t: pa.DataType) -> tuple[pa.DataType, float, bool] | None:
+    """Storage type, unit factor and whether to multiply (else divide) of a temporal type."""
+    if pa.types.is_date32(t):
+        return pa.int32(), 86_400.0, True
+    if pa.types.is_date64(t):
+        return pa.int64(), 1e3, False
+    if pa.types.is_timestamp(t) or pa.types.is_duration(t):
+        return pa.int64(), _PER_SECOND[t.unit], False
+    return None
+
+
 def as_float_seconds(arr: ArrowArray) -> NDArray[np.float64]:
     """Numeric view of an Arrow array as float64; nulls become NaN.
 
     Timestamps and dates become seconds since the Unix epoch (UTC), durations seconds.
+    Conversions never fail: integers beyond ±2**53 (ids, hashes) and nanosecond timestamps
+    round to the nearest float64 (a relative error below 2**-53, about 0.2 µs for a timestamp
+    of this century), the same rounding on the reference and the current side, so identical
+    data always lands in identical bins. Integer columns are counted on their exact values
+    (:func:`exact_integers`); for them the rounding only places the fitted edges.
+    """
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks != 1:
+            parts = [as_float_seconds(c) for c in arr.chunks]
+            return np.concatenate(parts) if parts else np.empty(0, dtype=np.float64)
+        arr = arr.chunk(0)
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.cast(t.value_type)
+        t = arr.type
+    if pa.types.is_null(t):
+        return np.full(len(arr), np.nan)
+    factor, multiply = 1.0, True
+    temporal = _temporal_storage(t)
+    if temporal is not None:
+        storage, factor, multiply = temporal
+        arr = arr.view(storage)
+    elif t not in _NUMPY_TYPES:  # decimals, half floats, booleans: rounded to nearest
+        arr = pyarrow_compute().cast(arr, pa.float64(), safe=False)
+    raw = raw_values(arr)
+    valid = validity(arr)
+    if raw.dtype == np.float64 and valid is None and factor == 1.0:
+        return raw  # zero-copy, read-only view
+    out = raw.astype(np.float64)
+    if factor != 1.0:
+        out = out * factor if multiply else out / factor
+    if valid is not None:
+        out[~valid] = np.nan
+    return out
+
+
+def exact_integers(arr: ArrowArray) -> tuple[NDArray[Any], int] | None:
+    """An integer column's non-null values as ``int64`` (``uint64`` if unsigned), and its nulls.
+
+    ``None`` for any other type. Integer columns are binned on these exact values: float64
+    holds integers exactly only up to ±2**53, and ids or hashes beyond that would otherwise
+    merge into one value or move across a bin edge. No value is converted to Python.
     """
     t = arr.type
-    pc: Any = _pc() if not pa.types.is_float64(t) or arr.null_count else None
-    if pa.types.is_dictionary(t):
-        arr = arr.cast(t.value_type) if isinstance(arr, pa.Array) else pc.cast(arr, t.value_type)
+    if pa.types.is_dictionary(t) and pa.types.is_integer(t.value_type):
+        arr = arr.cast(t.value_type)
         t = arr.type
-    if pa.types.is_date(t):
-        arr = pc.cast(arr, pa.timestamp("s"))
-        t = arr.type
-    if pa.types.is_timestamp(t) or pa.types.is_duration(t):
-        scale = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[t.unit]
-        ints = pc.cast(arr, pa.int64())
-        out = _to_numpy_float(ints)
-        return out / scale if scale != 1.0 else out
-    if not pa.types.is_float64(t):
-        arr = pc.cast(arr, pa.float64())
-    return _to_numpy_float(arr)
+    if not pa.types.is_integer(t):
+        return None
+    target = np.uint64 if pa.types.is_unsigned_integer(t) else np.int64
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    parts = []
+    for c in chunks:
+        raw = raw_values(c).astype(target, copy=False)
+        valid = validity(c)
+        parts.append(raw if valid is None else raw[valid])
+    if len(parts) == 1:
+        return parts[0], int(arr.null_count)
+    return np.concatenate([np.empty(0, target), *parts]), int(arr.null_count)
 
 
-def _to_numpy_float(arr: ArrowArray) -> NDArray[np.float64]:
-    if isinstance(arr, pa.ChunkedArray):
-        if arr.num_chunks == 1:
-            arr = arr.chunk(0)
-        else:
-            return (
-                np.concatenate([_to_numpy_float(c) for c in arr.chunks])
-                if arr.num_chunks
-                else (np.empty(0, dtype=np.float64))
-            )
-    if arr.null_count:
-        if not pa.types.is_float64(arr.type):
-            arr = _pc().cast(arr, pa.float64())
-        out: NDArray[np.float64] = raw_values(arr).astype(np.float64)
-        valid = validity(arr)
-        if valid is not None:
-            out[~valid] = np.nan
-        return out
-    return np.asarray(to_numpy(arr), dtype=np.float64)
+def timezone_note(reference_dtype: str, current: pa.DataType) -> str | None:
+    """A note when one side's timestamps have a time zone and the other's do not, else ``None``.
+
+    Timestamps without a time zone are read as UTC, so a naive local time compared with an
+    aware one is off by the UTC offset; driftkl keeps comparing and says so.
+
+    >>> timezone_note("timestamp[us]", pa.timestamp("us", tz="Europe/Paris"))[:46]
+    'timestamps have no time zone in the reference '
+    >>> timezone_note("timestamp[us]", pa.timestamp("ns")) is None
+    True
+    """
+    if pa.types.is_dictionary(current):
+        current = current.value_type
+    if not reference_dtype.startswith("timestamp[") or not pa.types.is_timestamp(current):
+        return None
+    ref_zone = reference_dtype.partition("tz=")[2].rstrip("]") or None
+    cur_zone = current.tz or None
+    if (ref_zone is None) == (cur_zone is None):
+        return None
+    naive, aware, zone = (
+        ("the reference", "the current data", cur_zone)
+        if ref_zone is None
+        else ("the current data", "the reference", ref_zone)
+    )
+    return (
+        f"timestamps have no time zone in {naive} but are in {zone} in {aware}; the naive "
+        "ones are read as UTC, so local times would be off by their UTC offset. Hint: give "
+        "both sides the same time zone (e.g. Series.dt.tz_localize)."
+    )
 
 
 def validity(arr: pa.Array) -> NDArray[np.bool_] | None:
@@ -192,22 +262,40 @@ def from_numpy(x: NDArray[Any]) -> pa.Array:
 def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
     """Dictionary-encode an Arrow array's values as strings (categories are compared as text).
 
-    Booleans become ``"true"``/``"false"``, integers their decimal text.
+    Booleans become ``"true"``/``"false"``, integers their decimal text. Text that is not
+    valid UTF-8 (Arrow and Parquet do not check it) has each invalid byte replaced by its
+    ``\\xNN`` escape, on both sides alike, so the category is kept and can be printed.
     """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     t = arr.type
-    if pa.types.is_dictionary(t):
-        values = arr.dictionary
-        if pa.types.is_string(values.type):
-            return arr
-        if not (pa.types.is_string(values.type)):
-            values = values.cast(pa.string())
-        return pa.DictionaryArray.from_arrays(arr.indices, values)
     if pa.types.is_null(t):
         return pa.DictionaryArray.from_arrays(
             pa.nulls(len(arr), pa.int32()), pa.array([], pa.string())
         )
-    if not pa.types.is_string(t):
-        arr = arr.cast(pa.string())
-    return _pc().dictionary_encode(arr)
+    if not pa.types.is_dictionary(t):
+        if not pa.types.is_string(t):
+            arr = arr.cast(pa.string())
+        arr = pyarrow_compute().dictionary_encode(arr)
+    dictionary = arr.dictionary
+    values = valid_text(dictionary)
+    return arr if values is dictionary else pa.DictionaryArray.from_arrays(arr.indices, values)
+
+
+def valid_text(values: pa.Array) -> pa.Array:
+    """``values`` as a UTF-8 ``string`` array; invalid bytes become ``\\xNN`` escapes.
+
+    Validating is one pass over the distinct values' bytes; only an array that holds invalid
+    text is converted, value by value (distinct values, never rows).
+    """
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    try:
+        values.validate(full=True)
+    except pa.ArrowInvalid:
+        raw = values.view(pa.binary()).to_pylist()
+        return pa.array(
+            [None if b is None else b.decode("utf-8", "backslashreplace") for b in raw],
+            pa.string(),
+        )
+    return values

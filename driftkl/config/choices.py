@@ -8,15 +8,19 @@ from driftkl.stats.metrics import METRICS as _REGISTRY
 __all__ = [
     "CORRECTIONS",
     "DIRECTIONS",
+    "EVENT_TIME",
     "KINDS",
     "METRICS",
     "NOISE_FLOOR_METHODS",
     "NUMERIC_METHODS",
     "THRESHOLD_ON",
+    "UNITS",
 ]
 
 METRICS: tuple[str, ...] = tuple(_REGISTRY)
-KINDS = ("numeric", "categorical", "datetime")
+KINDS = ("numeric", "categorical", "datetime", "event_time")
+EVENT_TIME = ("auto", "none")
+UNITS = ("bits", "nats", "hartleys")
 NUMERIC_METHODS = ("quantile", "uniform")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")
 NOISE_FLOOR_METHODS = ("monte_carlo", "analytic")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from driftkl.stats.divergence import Direction
 
 __all__ = [
+    "DEFAULT_THRESHOLDS",
     "EXECUTION_KEYS",
     "BinningConfig",
     "ColumnBinning",
@@ -23,12 +24,13 @@ __all__ = [
     "DriftConfig",
     "Execution",
     "NoiseFloorConfig",
+    "NoveltyConfig",
     "SignificanceConfig",
     "Threshold",
     "default_thresholds",
 ]
 
-ColumnKind = Literal["numeric", "categorical", "datetime"]
+ColumnKind = Literal["numeric", "categorical", "datetime", "event_time"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,10 @@ class SignificanceConfig:
         enabled: require a significant G-test for ``warn``/``drift`` (p-values are always
             reported).
         alpha: significance level (default 0.01).
-        correction: ``"none"`` (α per feature), ``"bonferroni"`` or ``"fdr_bh"``.
+        correction: ``"fdr_bh"`` (default: Benjamini-Hochberg over every test of the report,
+            so the expected share of false alarms among flagged features is at most α),
+            ``"bonferroni"`` (the chance of any false alarm at most α) or ``"none"`` (α per
+            test).
         min_expected: sparse bins are pooled until every expected count is at least this
             (Cochran's rule, 5); a 2×2 table still below it uses Fisher's exact test.
         williams: divide G by Williams' correction ``q > 1`` before the χ² tail (default;
@@ -48,9 +53,28 @@ class SignificanceConfig:
 
     enabled: bool = True
     alpha: float = 0.01
-    correction: str = "none"
+    correction: str = "fdr_bh"
     min_expected: float = 5.0
     williams: bool = True
+
+
+@dataclass(frozen=True)
+class NoveltyConfig:
+    """The novelty rule: current values outside the reference's support.
+
+    A feature is ``drift`` by this rule when the exact novelty test
+    (:mod:`driftkl.stats.novelty`) is significant after the report-wide correction **and**
+    at least ``min_share`` of the current rows are novel (below or above the reference range,
+    or categories the reference never had).
+
+    Attributes:
+        enabled: apply the rule (the test is always reported).
+        min_share: smallest novel share that counts (default 0.005: one row in 200; fewer new
+            values are reported but do not page anyone).
+    """
+
+    enabled: bool = True
+    min_share: float = 0.005
 
 
 @dataclass(frozen=True)
@@ -73,13 +97,17 @@ class NoiseFloorConfig:
 
 @dataclass(frozen=True)
 class Threshold:
-    """Warn and drift levels for one metric, in the report's unit for that metric.
+    """Warn and drift levels for one metric.
 
     A value ``>= drift`` is ``"drift"``, ``>= warn`` is ``"warn"``; ``None`` disables a level.
+    ``unit`` is the unit the levels are written in (``"bits"``, ``"nats"``, ``"hartleys"``);
+    they are converted to the report's unit when the report uses another base, never
+    reinterpreted. ``None`` means "in the report's unit for that metric".
     """
 
     warn: float | None = None
     drift: float | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,9 +153,23 @@ class ColumnConfig:
     thresholds: Mapping[str, Threshold] | None = None
 
 
-def default_thresholds() -> dict[str, Threshold]:
-    """The default decision levels: JS divergence ≥ 0.01 bits is drift, ≥ 0.005 bits warn."""
-    return {"js_divergence": Threshold(warn=0.005, drift=0.01)}
+# The default effect-size levels, per metric, with their unit. JS divergence 0.001 bits is what
+# a 0.08σ mean shift, a ×1.07 scale change or +5 percentage points in a 30% category reach on
+# 10 equal-mass bins; 0.0005 bits (warn) a 0.05σ shift. The other metrics' levels are the same
+# effect through their small-difference relations: KL ≈ 4·JS, PSI ≈ 8·JS (nats), JS distance
+# = sqrt(JS). See "Reading the numbers" in the README for the detection table.
+DEFAULT_THRESHOLDS: dict[str, Threshold] = {
+    "js_divergence": Threshold(warn=0.0005, drift=0.001, unit="bits"),
+    "kl_divergence": Threshold(warn=0.002, drift=0.004, unit="bits"),
+    "js_distance": Threshold(warn=0.0224, drift=0.0316, unit="bits"),
+    "psi": Threshold(warn=0.0028, drift=0.0055, unit="nats"),
+}
+
+
+def default_thresholds(metrics: tuple[str, ...]) -> dict[str, Threshold]:
+    """The default levels for a metric set: on JS divergence if computed, else the first."""
+    deciding = "js_divergence" if "js_divergence" in metrics else metrics[0]
+    return {deciding: DEFAULT_THRESHOLDS[deciding]}
 
 
 @dataclass(frozen=True)
@@ -146,8 +188,10 @@ class DriftConfig:
             Jeffreys / Krichevsky-Trofimov prior); 0 gives exact plug-in values and ``inf``
             where a side has an empty bin. Bins empty on both sides are ignored.
         metrics: metrics computed per feature, from :data:`METRICS`.
-        thresholds: per metric warn/drift levels; the default flags JS divergence
-            ≥ 0.01 bits as drift (JS distance 0.1 in bits) and ≥ 0.005 bits as warn.
+        thresholds: per metric warn/drift effect levels, each with its unit. ``None``
+            (default) puts :data:`DEFAULT_THRESHOLDS` on JS divergence (0.001 bits drift,
+            0.0005 bits warn), or on the first metric computed when JS is not; ``{}`` decides
+            on significance alone. A threshold for a metric that is not computed is an error.
         binning: global binning settings.
         columns: per-column overrides keyed by column name.
         filter: row filter for (partitioned) Parquet datasets, a list of
@@ -159,12 +203,20 @@ class DriftConfig:
             identical whatever the thread count or batch size.
         scheduler: ``dask.distributed`` scheduler address (``tcp://host:8786``) for
             ``engine: dask``; ``None`` uses the current dask client or scheduler.
-        significance: the p-value part of the decision rule (see :mod:`driftkl.decision`):
-            ``enabled``, ``alpha`` (0.01), ``correction`` (none | bonferroni | fdr_bh).
+        significance: the p-value part of the decision rule (see
+            :mod:`driftkl.evaluation.decide`): ``enabled``, ``alpha`` (0.01), ``correction``
+            (fdr_bh | bonferroni | none).
         noise_floor: how the expected no-drift divergence is computed (``monte_carlo`` or
             ``analytic``, ``draws``, ``seed``).
-        threshold_on: ``"plug_in"`` (default) compares thresholds with the reported value;
-            ``"bias_corrected"`` with the value minus its noise floor.
+        threshold_on: ``"bias_corrected"`` (default) compares thresholds with the value minus
+            its noise floor (the effect, net of what sampling alone produces at these sample
+            sizes); ``"plug_in"`` with the reported value.
+        novelty: the novelty rule (values outside the reference range, unseen categories):
+            ``enabled``, ``min_share``.
+        event_time: ``"auto"`` (default): datetime and date columns are event-time columns,
+            reported but not judged (a later batch is always "out of range"); ``"none"``
+            judges them like any column. ``columns.<name>.kind: event_time`` marks any
+            column, ``kind: datetime`` judges one datetime column.
     """
 
     dataset: str = "default"
@@ -174,7 +226,7 @@ class DriftConfig:
     base: float = 2.0
     pseudo_count: float = 0.5
     metrics: tuple[str, ...] = ("kl_divergence", "js_divergence")
-    thresholds: Mapping[str, Threshold] = field(default_factory=default_thresholds)
+    thresholds: Mapping[str, Threshold] | None = None
     binning: BinningConfig = field(default_factory=BinningConfig)
     columns: Mapping[str, ColumnConfig] = field(default_factory=dict)
     filter: tuple[tuple[str, str, Any], ...] = ()
@@ -184,11 +236,15 @@ class DriftConfig:
     scheduler: str | None = None
     significance: SignificanceConfig = field(default_factory=SignificanceConfig)
     noise_floor: NoiseFloorConfig = field(default_factory=NoiseFloorConfig)
-    threshold_on: str = "plug_in"
+    threshold_on: str = "bias_corrected"
+    novelty: NoveltyConfig = field(default_factory=NoveltyConfig)
+    event_time: str = "auto"
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""
-        merged = dict(self.thresholds)
+        merged = dict(
+            default_thresholds(self.metrics) if self.thresholds is None else self.thresholds
+        )
         col = self.columns.get(column)
         if col is not None and col.thresholds:
             merged.update(col.thresholds)
@@ -199,7 +255,7 @@ class DriftConfig:
         col = self.columns.get(column) or ColumnConfig()
         b = self.binning
         return ColumnBinning(
-            kind=col.kind,
+            kind=None if col.kind == "event_time" else col.kind,
             method="explicit" if col.edges is not None else (col.method or b.method),
             bins=col.bins or b.bins,
             edges=col.edges,
@@ -208,6 +264,13 @@ class DriftConfig:
             max_vocabulary=b.max_vocabulary,
             integer_categorical_max=b.integer_categorical_max,
         )
+
+    def is_event_time(self, column: str, kind: str) -> bool:
+        """Whether ``column`` (of fitted ``kind``) is an event-time column, reported unjudged."""
+        configured = (self.columns.get(column) or ColumnConfig()).kind
+        if configured is not None:
+            return configured == "event_time"
+        return self.event_time == "auto" and kind == "datetime"
 
     @property
     def execution(self) -> Execution:

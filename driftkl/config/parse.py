@@ -17,17 +17,20 @@ from typing import Any
 from driftkl.config.choices import (
     CORRECTIONS,
     DIRECTIONS,
+    EVENT_TIME,
     KINDS,
     METRICS,
     NOISE_FLOOR_METHODS,
     NUMERIC_METHODS,
     THRESHOLD_ON,
+    UNITS,
 )
 from driftkl.config.model import (
     BinningConfig,
     ColumnConfig,
     DriftConfig,
     NoiseFloorConfig,
+    NoveltyConfig,
     SignificanceConfig,
     Threshold,
 )
@@ -85,16 +88,28 @@ def _thresholds(value: Any, where: str) -> dict[str, Threshold]:
         if metric not in METRICS:
             reject_unknown({metric}, METRICS, where)
         if isinstance(given, Threshold):
-            given = {"warn": given.warn, "drift": given.drift}  # noqa: PLW2901
+            given = dataclasses.asdict(given)  # noqa: PLW2901
         elif isinstance(given, (int, float)) and not isinstance(given, bool):
             given = {"drift": given}  # noqa: PLW2901
         levels = _mapping(given, f"{where}.{metric}")
-        reject_unknown(set(levels) - {"warn", "drift"}, ("warn", "drift"), f"{where}.{metric}")
+        keys = ("warn", "drift", "unit")
+        reject_unknown(set(levels) - set(keys), keys, f"{where}.{metric}")
         warn = levels.get("warn")
         drift = levels.get("drift")
+        unit = levels.get("unit")
+        if unit is not None and unit not in UNITS:
+            raise ConfigError(
+                f"{where}.{metric}.unit must be one of {UNITS}, got {unit!r}. Hint: the unit the "
+                "levels are written in; they are converted to the report's base."
+            )
+        if unit not in (None, "nats") and metric == "psi":
+            raise ConfigError(
+                f"{where}.psi.unit must be nats: PSI is always reported in nats, got {unit!r}"
+            )
         t = Threshold(
             warn=None if warn is None else _number(warn, f"{where}.{metric}.warn", minimum=0),
             drift=None if drift is None else _number(drift, f"{where}.{metric}.drift", minimum=0),
+            unit=unit,
         )
         if t.warn is not None and t.drift is not None and t.warn > t.drift:
             raise ConfigError(
@@ -160,7 +175,7 @@ def _filter(value: Any) -> tuple[tuple[str, str, Any], ...]:
 
 
 def _parse_block(value: Any, cls: type, where: str) -> dict[str, Any]:
-    if isinstance(value, (SignificanceConfig, NoiseFloorConfig)):
+    if isinstance(value, (SignificanceConfig, NoiseFloorConfig, NoveltyConfig)):
         return dict(dataclasses.asdict(value))
     if value is None:
         return {}
@@ -205,6 +220,17 @@ def _noise_floor(value: Any) -> NoiseFloorConfig:
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
             raise ConfigError(f"noise_floor.{key} must be an integer >= {lo}, got {v!r}")
     return out
+
+
+def _novelty(value: Any) -> NoveltyConfig:
+    """Validate the ``novelty`` config block."""
+    out = NoveltyConfig(**_parse_block(value, NoveltyConfig, "novelty"))
+    if not isinstance(out.enabled, bool):
+        raise ConfigError(f"novelty.enabled must be true or false, got {out.enabled!r}")
+    share = _number(out.min_share, "novelty.min_share", minimum=0)
+    if share > 1:
+        raise ConfigError(f"novelty.min_share is a share of rows in [0, 1], got {share!r}")
+    return dataclasses.replace(out, min_share=share)
 
 
 def _threshold_on(value: Any) -> str:
@@ -297,8 +323,8 @@ def load_config(
         if not metrics:
             raise ConfigError(f"metrics must name at least one of {METRICS}")
         out["metrics"] = tuple(dict.fromkeys(metrics))
-    if "thresholds" in raw:
-        out["thresholds"] = _thresholds(raw["thresholds"] or {}, "thresholds")
+    if raw.get("thresholds") is not None:  # None: the defaults for the metric set
+        out["thresholds"] = _thresholds(raw["thresholds"], "thresholds")
     if "binning" in raw:
         b = raw["binning"]
         out["binning"] = b if isinstance(b, BinningConfig) else _binning(b, "binning")
@@ -330,4 +356,30 @@ def load_config(
         out["noise_floor"] = _noise_floor(raw["noise_floor"])
     if "threshold_on" in raw:
         out["threshold_on"] = _threshold_on(raw["threshold_on"])
-    return DriftConfig(**out)
+    if "novelty" in raw:
+        out["novelty"] = _novelty(raw["novelty"])
+    if "event_time" in raw:
+        if raw["event_time"] not in EVENT_TIME:
+            raise ConfigError(
+                f"event_time must be one of {EVENT_TIME}, got {raw['event_time']!r}. Hint: mark "
+                "single columns with columns.<name>.kind: event_time (or datetime to judge one)."
+            )
+        out["event_time"] = raw["event_time"]
+    config = DriftConfig(**out)
+    _check_thresholds_are_computed(config)
+    return config
+
+
+def _check_thresholds_are_computed(config: DriftConfig) -> None:
+    """A threshold for a metric that is not computed would silently never fire."""
+    places = [("thresholds", config.thresholds or {})] + [
+        (f"columns.{name}.thresholds", col.thresholds or {}) for name, col in config.columns.items()
+    ]
+    for where, thresholds in places:
+        for metric in thresholds:
+            if metric not in config.metrics:
+                raise ConfigError(
+                    f"{where}.{metric} sets a threshold for a metric that is not computed "
+                    f"(metrics: {list(config.metrics)}). Hint: add {metric} to metrics, or "
+                    f"key the threshold to one of {list(config.metrics)}."
+                )

@@ -20,14 +20,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from driftkl.config import Threshold
 from driftkl.evaluation.decide import decide
+from driftkl.model.bins import BinSpec, CategoricalBins
 from driftkl.model.explain import TOP_CONTRIBUTIONS, BinContribution
 from driftkl.model.report import FeatureResult, MetricValue
 from driftkl.stats.contributions import bin_terms
 from driftkl.stats.divergence import normalised, oriented
 from driftkl.stats.metrics import metric
 from driftkl.stats.noise import analytic_noise_floor, monte_carlo_noise_floor
-from driftkl.stats.significance import g_test
+from driftkl.stats.novelty import novelty_test
+from driftkl.stats.significance import g_test, rank_sum_test
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -90,6 +93,31 @@ def _share(counts: NDArray[np.int64], bins: tuple[int, ...], total: int) -> floa
     return float(sum(int(counts[i]) for i in bins)) / total if total else 0.0
 
 
+def _support(bins: BinSpec) -> str:
+    """How the feature's support was defined (see :mod:`driftkl.stats.novelty`)."""
+    if isinstance(bins, CategoricalBins):
+        return "categories"
+    return "fixed" if bins.method == "explicit" else "range"
+
+
+def _singletons_at_most(bins: BinSpec, ref: NDArray[np.int64]) -> int:
+    """An upper bound on the reference categories seen exactly once (Good-Turing's ``f₁``).
+
+    Kept categories have their counts; the ``(other)`` bin holds ``T`` rows of ``m`` listed
+    categories (each seen at least once), of which at most ``m − 1`` (``m`` when ``T = m``)
+    can be singletons; past a truncated vocabulary every unlisted row may be one.
+    """
+    if not isinstance(bins, CategoricalBins):
+        return 0
+    kept = int(np.count_nonzero(ref[: len(bins.categories)] == 1))
+    total, listed = int(ref[len(bins.categories)]), len(bins.other)
+    if bins.vocabulary_truncated:
+        return kept + total
+    if total == 0:
+        return kept
+    return kept + (listed if total == listed else max(listed - 1, 0))
+
+
 def measure_feature(
     feature: FeatureProfile, current_counts: NDArray[np.int64], config: DriftConfig
 ) -> FeatureResult:
@@ -103,8 +131,31 @@ def measure_feature(
     r, c = ref[used], cur[used]
     notes = list(feature.notes)
     sig = config.significance
-    g = g_test(r, c, min_expected=sig.min_expected, williams=sig.williams)
-    test = g.judged(p_value_adjusted=g.p_value, alpha=sig.alpha, correction="none")
+    bins = feature.bins
+    novel = np.zeros(ref.size, dtype=bool)
+    novel[list(bins.out_of_range_bins) + list(bins.unseen_bins)] = True
+    ordinary = used & ~novel  # novelty bins are tested on their own, never pooled away
+    g = g_test(ref[ordinary], cur[ordinary], min_expected=sig.min_expected, williams=sig.williams)
+    ordered = np.ones(ref.size, dtype=bool)  # below-range, inner bins, above-range: in order
+    ordered[bins.missing_bin] = False
+    rank_p = rank_sum_test(ref[ordered], cur[ordered]) if feature.kind != "categorical" else None
+    test = g.judged(
+        p_value_adjusted=g.p_value, alpha=sig.alpha, correction="none", rank_p_value=rank_p
+    )
+    novelty = novelty_test(
+        int(ref[novel].sum()),
+        int(ref.sum()),
+        int(cur[novel].sum()),
+        int(cur.sum()),
+        support=_support(bins),
+        reference_singletons=_singletons_at_most(bins, ref),
+    )
+    judged = not config.is_event_time(feature.name, feature.kind)
+    if not judged:
+        notes.append(
+            f"event-time column: reported, not judged (a later batch is always out of range). "
+            f"Hint: set columns.{feature.name}.kind: datetime to judge its distribution."
+        )
     floors = _noise_floors(r, c, config)
     thresholds = config.thresholds_for(feature.name)
     p, q = oriented(*normalised(r, c, config.pseudo_count), config.direction)
@@ -113,6 +164,11 @@ def measure_feature(
         m = metric(name)
         value = float(m.nats_of(p, q)) / m.divisor(config.base)
         t = thresholds.get(name)
+        if t is not None:
+            t = Threshold(
+                warn=None if t.warn is None else m.in_report_unit(t.warn, t.unit, config.base),
+                drift=None if t.drift is None else m.in_report_unit(t.drift, t.unit, config.base),
+            )
         floor = floors[name]
         metrics[name] = MetricValue(
             value=value,
@@ -130,7 +186,6 @@ def measure_feature(
                 "Hint: set pseudo_count > 0 (default 0.5) for a finite value."
             )
     n_cur = int(cur.sum())
-    bins = feature.bins
     if n_cur and int(cur[bins.missing_bin]) == n_cur:
         notes.append("every current value is missing (NaN/null)")
     labels = [lab for lab, u in zip(bins.labels, used, strict=True) if u]
@@ -149,6 +204,8 @@ def measure_feature(
         notes=tuple(dict.fromkeys(notes)),
         test=test,
         contributions=_contributions(r, c, labels, config),
+        novelty=novelty,
+        judged=judged,
     )
 
 

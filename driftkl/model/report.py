@@ -20,6 +20,7 @@ from driftkl.model.status import STATUSES, worst
 from driftkl.render.html import report_html
 from driftkl.render.plot import plot_feature
 from driftkl.render.text import render_table
+from driftkl.stats.novelty import NoveltyTest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -130,8 +131,16 @@ class FeatureResult:
         missing_share: share of current rows that are NaN/null.
         notes: observations worth a reader's attention (constant column, infinities, ...).
         extra: further serialised fields (merged into :meth:`to_dict`).
-        test: the two-sample significance test (G-test), or ``None`` if not computed.
+        test: the two-sample significance test (G-test) on the ordinary bins (novelty bins
+            are tested on their own), or ``None`` if not computed.
         contributions: the bins contributing most to the divergence, largest first.
+        novelty: the exact test of current values outside the reference's support (below or
+            above its range, unseen categories), or ``None`` if not computed.
+        judged: ``False`` for event-time columns, reported but left out of the decision.
+        rule: which rule set the status: ``"distribution"`` (effect size and significance),
+            ``"novelty"``, both joined by ``+``, ``"none"`` (ok) or ``"event_time"``.
+        reason: one line saying why the status is what it is, with values, units, p-values
+            and α (``"js_divergence 0.0134 bits ≥ 0.001 but p = 0.03 > α = 0.01 → ok"``).
     """
 
     name: str
@@ -149,6 +158,10 @@ class FeatureResult:
     extra: dict[str, Any] = field(default_factory=dict)
     test: SignificanceTest | None = None
     contributions: tuple[BinContribution, ...] = ()
+    novelty: NoveltyTest | None = None
+    judged: bool = True
+    rule: str = "none"
+    reason: str = ""
 
     @property
     def n_reference(self) -> int:
@@ -177,6 +190,8 @@ class FeatureResult:
             },
             "notes": list(self.notes),
             "test": None if self.test is None else self.test.to_dict(),
+            "novelty": None if self.novelty is None else self.novelty.to_dict(),
+            "decision": {"judged": self.judged, "rule": self.rule, "reason": self.reason},
             "contributions": [c.to_dict() for c in self.contributions],
         }
         if bins:
@@ -205,8 +220,11 @@ class FeatureResult:
             "notes",
             "bins",
             "test",
+            "novelty",
+            "decision",
             "contributions",
         }
+        decision = d.get("decision") or {}
         return cls(
             name=d["name"],
             kind=d["kind"],
@@ -223,6 +241,10 @@ class FeatureResult:
             extra={k: v for k, v in d.items() if k not in known},
             test=None if d.get("test") is None else SignificanceTest.from_dict(d["test"]),
             contributions=tuple(BinContribution.from_dict(c) for c in d.get("contributions", ())),
+            novelty=None if d.get("novelty") is None else NoveltyTest.from_dict(d["novelty"]),
+            judged=bool(decision.get("judged", True)),
+            rule=str(decision.get("rule", "none")),
+            reason=str(decision.get("reason", "")),
         )
 
 
@@ -337,15 +359,28 @@ class DriftReport:
 
         rows = []
         for f in self.features:
-            row: dict[str, Any] = {"feature": f.name, "kind": f.kind, "status": f.status}
+            row: dict[str, Any] = {
+                "feature": f.name,
+                "kind": f.kind,
+                "status": f.status,
+                "rule": f.rule,
+                "reason": f.reason,
+            }
             for name, m in f.metrics.items():
                 suffix = "" if m.direction == "symmetric" else f" {m.direction}"
                 row[f"{name}{suffix} [{m.unit}]"] = m.value
                 if m.noise_floor is not None:
                     row[f"{name} noise floor [{m.unit}]"] = m.noise_floor
+                if m.drift is not None:
+                    row[f"{name} drift threshold [{m.unit}]"] = m.drift
             if f.test is not None:
                 row["p_value"] = f.test.p_value
                 row["p_value_adjusted"] = f.test.p_value_adjusted
+                row["alpha"] = f.test.alpha
+            if f.novelty is not None:
+                row["novel_share"] = f.novelty.share
+                row["novelty_p_value"] = f.novelty.p_value
+                row["novelty_p_value_adjusted"] = f.novelty.p_value_adjusted
             row["top_bins"] = "; ".join(c.describe() for c in f.contributions[:3])
             row["n_reference"] = f.n_reference
             row["n_current"] = f.n_current

@@ -10,6 +10,8 @@ import math
 from html import escape
 from typing import TYPE_CHECKING
 
+from driftkl.render.escape import html_text
+
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView, MetricView, ReportView
 __all__ = ["feature_svg", "report_html"]
@@ -150,7 +152,7 @@ def _feature_section(f: FeatureView) -> str:
         adj = (
             ""
             if t.correction == "none"
-            else f", adjusted ({t.correction}) {_p(t.p_value_adjusted)}"
+            else f", adjusted ({html_text(t.correction)}) {_p(t.p_value_adjusted)}"
         )
         pooled = f" (sparse bins pooled: {t.bins_pooled})" if t.bins_pooled else ""
         test = (
@@ -206,8 +208,9 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         f"<div class='driftkl'><style>{_CSS}</style>"
         f"<h2>driftkl: {escape(report.dataset)} {_badge(s['status'])}</h2>"
         f"<div class='muted'>{s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn; reference rows {report.reference.get('rows')}, "
-        f"current rows {report.current.get('rows')}; divergences in "
+        f"drifted, {s['features_warn']} warn; reference rows "
+        f"{html_text(report.reference.get('rows'))}, current rows "
+        f"{html_text(report.current.get('rows'))}; divergences in "
         f"{escape(str(st.get('unit')))}, KL direction {escape(str(st.get('direction')))}, "
         f"pseudo-count {escape(str(st.get('pseudo_count')))}; drift = value ≥ threshold and "
         f"p ≤ α = {escape(str(sig.get('alpha', '')))}"

@@ -1,9 +1,16 @@
-"""Text renderings of a report: a plain fixed-width table and GitHub Markdown."""
+"""Text renderings of a report: a plain fixed-width table and GitHub Markdown.
+
+Names and values from the data are shown literally: the table makes control characters visible
+(no terminal escape sequence gets through), the Markdown escapes HTML and Markdown syntax (see
+:mod:`driftkl.render.escape`).
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
+
+from driftkl.render.escape import markdown_text, printable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -75,16 +82,23 @@ def _rule(settings: Mapping[str, Any]) -> str:
     sig = settings.get("significance")
     if not sig:
         return ""
+    effect = "value" if settings.get("threshold_on") == "plug_in" else "value net of noise"
+    novelty = settings.get("novelty") or {}
     if not sig.get("enabled", True):
-        return "; drift = value >= threshold (significance disabled)"
+        return f"; drift = {effect} >= threshold (significance disabled)"
     corr = sig.get("correction", "none")
     adj = "" if corr == "none" else f" ({corr}-adjusted)"
-    return f"; drift = value >= threshold and p-value{adj} <= {sig.get('alpha')}"
+    rule = f"; drift = {effect} >= threshold and p-value{adj} <= {sig.get('alpha')}"
+    if novelty.get("enabled"):
+        rule += f", or novel share >= {novelty.get('min_share', 0):.2%} and its p-value <= alpha"
+    return rule
 
 
 def render_table(report: ReportView) -> str:
     """A fixed-width text table, one row per feature, with a status footer."""
     header, body = _rows(report)
+    header = [printable(c) for c in header]
+    body = [[printable(c) for c in row] for row in body]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     numeric = set(range(3, len(header) - 1))  # last column: top bins (text)
 
@@ -97,23 +111,19 @@ def render_table(report: ReportView) -> str:
     out = [line(header), line(["-" * w for w in widths])]
     out += [line(r) for r in body]
     out.append("")
-    out.append(_footer(report))
+    out.append(printable(_footer(report)))
     return "\n".join(out)
 
 
 def render_markdown(report: ReportView) -> str:
-    """A GitHub-flavoured Markdown table with a status line."""
+    """A GitHub-flavoured Markdown table with a status line; every text is shown literally."""
     header, body = _rows(report)
-
-    def esc(c: str) -> str:
-        return c.replace("|", "\\|").replace("\n", " ")
-
     out = [
-        f"### driftkl: {report.dataset} — {report.status}",
+        f"### driftkl: {markdown_text(report.dataset)} — {markdown_text(report.status)}",
         "",
-        "| " + " | ".join(esc(h) for h in header) + " |",
+        "| " + " | ".join(markdown_text(h) for h in header) + " |",
         "|" + "|".join("---" if i < 3 else "---:" for i in range(len(header))) + "|",  # noqa: PLR2004
     ]
-    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in body]
-    out += ["", _footer(report)]
+    out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
+    out += ["", markdown_text(_footer(report))]
     return "\n".join(out)

@@ -94,6 +94,20 @@ class Metric:
         scale = log_base(self.base(base))
         return math.sqrt(scale) if self.root else scale
 
+    def in_report_unit(self, value: float, unit: str | None, base: float) -> float:
+        """A level written in ``unit`` converted to this metric's unit in a ``base`` report.
+
+        ``unit`` is ``"bits"``, ``"nats"`` or ``"hartleys"``; ``None`` means it already is in
+        the report's unit.
+
+        >>> round(METRICS["js_divergence"].in_report_unit(0.001, "bits", math.e), 6)
+        0.000693
+        """
+        if unit is None:
+            return value
+        written = {"bits": 2.0, "nats": math.e, "hartleys": 10.0}[unit]
+        return value * self.divisor(written) / self.divisor(base)
+
     def direction_label(self, direction: str) -> str:
         """The direction a report states for this metric: the KL direction or ``symmetric``."""
         return direction if self.directional else "symmetric"

@@ -76,7 +76,7 @@ def test_exit_codes(classic_files, capsys):
     ref, cur = classic_files
     # 5 vs 10 rows is never significant at alpha 0.01: test the threshold rule alone
     cfg = ref.parent / "thresholds-only.yaml"
-    cfg.write_text("significance: {enabled: false}\n")
+    cfg.write_text("significance: {enabled: false}\nthreshold_on: plug_in\n")
     assert main(["compare", str(ref), str(cur)]) == 0
     assert main(["compare", str(ref), str(cur), "--fail-on-drift"]) == 0
     assert main(["compare", str(ref), str(cur), "--config", str(cfg), "--fail-on-drift"]) == 1
@@ -104,7 +104,7 @@ def test_table_and_markdown_formats(classic_files, capsys, tmp_path):
     assert "D(current‖reference)" in table
     assert json.loads(out.read_text())["schema"] == "driftkl.report"
     cfg = tmp_path / "thresholds-only.yaml"  # 5 vs 10 rows: never significant at alpha 0.01
-    cfg.write_text("significance: {enabled: false}\n")
+    cfg.write_text("significance: {enabled: false}\nthreshold_on: plug_in\n")
     main(["compare", str(ref), str(cur), "--format", "markdown", "--config", str(cfg)])
     md = capsys.readouterr().out
     assert md.splitlines()[0].startswith("### driftkl:")
@@ -135,7 +135,8 @@ def test_demo_command_in_subprocess(tmp_path):
         driftkl.Profile.load(tmp_path / "s" / "reference.profile.json"),
         tmp_path / "s" / "current.parquet",
     )
-    assert set(drifted.drifted_features) == {"amount", "country", "created_at"}
+    assert set(drifted.drifted_features) == {"amount", "country"}  # created_at: event time
+    assert drifted["created_at"].rule == "event_time"
     assert pd.read_parquet(tmp_path / "s" / "current.parquet").shape == (3000, 7)
 
 

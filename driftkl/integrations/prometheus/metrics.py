@@ -18,6 +18,7 @@ Statuses are exported as numbers: ``0 = ok``, ``1 = warn``, ``2 = drift``.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -265,7 +266,8 @@ def report_families(
         The metric families, ``driftkl_build_info`` first.
 
     Raises:
-        InputError: a dict is not a driftkl report, or two reports share a dataset name.
+        InputError: a dict is not a driftkl report, two reports share a dataset name, or a
+            report has two features of the same name.
     """
     if isinstance(reports, (DriftReport, Mapping)):
         items = [as_report(reports)]
@@ -283,6 +285,13 @@ def report_families(
                 "Hint: export only the latest report of each dataset"
             )
         seen.add(r.dataset)
+        twice = sorted(n for n, k in Counter(f.name for f in r.features).items() if k > 1)
+        if twice:
+            raise InputError(
+                f"report for dataset {r.dataset!r} has more than one feature named "
+                f"{', '.join(map(repr, twice))}: their metrics would be duplicate series, which "
+                "a Pushgateway refuses. Hint: give every column a unique name"
+            )
         _add_dataset(fams, r)
         _add_features(fams, r)
     return fams.all()

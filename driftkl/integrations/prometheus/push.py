@@ -5,16 +5,21 @@ The group is replaced with ``PUT`` (features removed from the check disappear) a
 Pushgateway groups are never forgotten, so a per-run key would grow without bound. The scrape job
 for the Pushgateway needs ``honor_labels: true`` (see ``configs/prometheus/prometheus.yml``).
 
-Failures are bounded and explicit: each request has a timeout, transient failures (connection
-errors, timeouts, HTTP 5xx) are retried ``retries`` times with exponential back-off, and the
-final failure raises :class:`PushError`, whose message names the gateway and which carries the
-report's dict, so a caller can still save or return the report. Auth and TLS settings become one
-``prometheus_client`` push handler (:mod:`driftkl.integrations.prometheus.transport`).
+Failures are bounded and explicit: each request must be complete within ``timeout`` seconds
+(the whole request, not each socket read, so a gateway that trickles its answer cannot hold a
+push), transient failures (connection errors, timeouts, HTTP 5xx) are retried ``retries`` times
+(at most ``MAX_RETRIES``, 10) with exponential back-off (each wait at most
+``MAX_BACKOFF_SECONDS``, 30 s; see :mod:`~driftkl.integrations.prometheus.push_settings`), and
+the final failure raises :class:`PushError`, whose message names the gateway and which carries
+the report's dict, so a caller can still save or return the report. A push therefore ends within
+``(retries + 1) * timeout`` plus the waits. Auth and TLS settings become one push handler
+(:mod:`driftkl.integrations.prometheus.transport`); a handler of your own is given the same
+deadline, run in a helper thread that is abandoned if it overruns.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,9 +27,14 @@ from urllib.error import HTTPError
 
 from prometheus_client import push_to_gateway, pushadd_to_gateway
 
-from driftkl.errors import ConfigError
 from driftkl.integrations.prometheus.errors import PushError
 from driftkl.integrations.prometheus.metrics import as_report
+from driftkl.integrations.prometheus.push_settings import (
+    DEFAULT_JOB,
+    MAX_BACKOFF_SECONDS,
+    check_push_settings,
+    grouping_key_for,
+)
 from driftkl.integrations.prometheus.registry import build_registry, failure_registry
 from driftkl.integrations.prometheus.transport import push_handler
 
@@ -37,18 +47,6 @@ if TYPE_CHECKING:
     from driftkl.model.report import DriftReport
 
 __all__ = ["DEFAULT_JOB", "PushResult", "push_failure", "push_report"]
-
-DEFAULT_JOB = "driftkl"
-
-#: Grouping-key labels that change every run; using them would leak Pushgateway groups.
-_PER_RUN_LABELS = frozenset(
-    {"run_id", "dag_run_id", "logical_date", "execution_date", "ds", "ts", "date", "timestamp"}
-)
-#: Labels the metrics themselves carry; a grouping key must not override them.
-_METRIC_LABELS = frozenset(
-    {"feature", "metric", "direction", "unit", "level", "side", "bin", "status", "kind", "dtype"}
-)
-_LABEL_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -70,33 +68,26 @@ class PushResult:
     attempts: int = 1
 
 
-def _grouping_key(dataset: str, extra: Mapping[str, Any] | None) -> dict[str, str]:
-    key = {"dataset": dataset}
-    for k, v in (extra or {}).items():
-        name = str(k)
-        if not _LABEL_RE.match(name) or name.startswith("__") or name == "job":
-            raise ConfigError(
-                f"invalid grouping-key label {name!r}. Hint: use a Prometheus label name "
-                "(letters, digits, underscores) other than 'job' (pass job=... instead)"
-            )
-        if name in _PER_RUN_LABELS:
-            raise ConfigError(
-                f"grouping-key label {name!r} changes every run and would leave one "
-                "Pushgateway group behind per run. Hint: key by stable names (job, dataset, "
-                "dag_id, task_id)"
-            )
-        if name in _METRIC_LABELS:
-            raise ConfigError(
-                f"grouping-key label {name!r} collides with a driftkl metric label. "
-                "Hint: choose another label name"
-            )
-        if name == "dataset" and str(v) != dataset:
-            raise ConfigError(
-                f"grouping-key dataset={v!r} differs from the report's dataset {dataset!r}. "
-                "Hint: leave 'dataset' out of grouping_key; it is added from the report"
-            )
-        key[name] = str(v)
-    return key
+def _bounded(send: Callable[[], None], timeout: float | None) -> None:
+    """Run a custom handler's ``send`` with the push deadline (it may ignore ``timeout``)."""
+    if timeout is None:
+        send()
+        return
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            send()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="driftkl-push", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():  # left to finish on its own: a daemon thread cannot be stopped
+        raise TimeoutError(f"the push handler did not finish within {timeout:g} s")
+    if failure:
+        raise failure[0]
 
 
 def _describe(exc: BaseException) -> str:
@@ -140,9 +131,10 @@ def _push(
     The keyword arguments are those of :func:`push_report`; the transport is built here, once.
     ``report`` is the report's dict (``None`` for a failed check); a final failure carries it.
     """
-    key = _grouping_key(dataset, grouping_key)
-    if retries < 0:
-        raise ConfigError(f"retries must be >= 0, got {retries}")
+    key = grouping_key_for(dataset, grouping_key)
+    check_push_settings(
+        gateway, job=job, timeout=timeout, retries=retries, backoff_seconds=backoff_seconds
+    )
     transport = handler or push_handler(
         username=username,
         password=password,
@@ -157,7 +149,10 @@ def _push(
         url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
     ) -> Callable[[], None]:
         urls.append(url)
-        return transport(url, method, timeout, headers, data)
+        send = transport(url, method, timeout, headers, data)
+        if handler is None:  # driftkl's transport enforces the deadline on the socket
+            return send
+        return lambda: _bounded(send, timeout)
 
     send = push_to_gateway if http_method == "PUT" else pushadd_to_gateway
     attempts = 0
@@ -180,7 +175,7 @@ def _push(
                     attempts=attempts,
                     report=report or {},
                 ) from exc
-        time.sleep(backoff_seconds * 2 ** (attempts - 1))
+        time.sleep(min(backoff_seconds * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS))
 
 
 def push_report(
@@ -209,9 +204,12 @@ def push_report(
         grouping_key: extra stable grouping labels (e.g. ``{"dag_id": ..., "task_id": ...}``);
             ``dataset`` is always added from the report. Per-run labels (``run_id``, ``ds``,
             dates) are rejected.
-        timeout: seconds per request (``None``: no timeout).
-        retries: extra attempts after a connection error, timeout or HTTP 5xx (not after 4xx).
-        backoff_seconds: sleep before the first retry; doubled before each further one.
+        timeout: seconds one request may take in all, connecting and reading the answer
+            included (``None``: no limit).
+        retries: extra attempts after a connection error, timeout or HTTP 5xx (not after 4xx),
+            from 0 to ``MAX_RETRIES`` (10).
+        backoff_seconds: sleep before the first retry; doubled before each further one, up to
+            ``MAX_BACKOFF_SECONDS`` (30).
         handler: a ``prometheus_client`` push handler (``url, method, timeout, headers, data``
             → callable); when given, the auth and TLS arguments are ignored.
         username: basic-auth user name.
@@ -227,8 +225,8 @@ def push_report(
     Raises:
         PushError: the push failed after all attempts; the message names the gateway and the
             cause, and ``exc.report`` holds the report's dict.
-        ConfigError: an invalid or per-run grouping key, ``retries < 0``, or unreadable TLS
-            files.
+        ConfigError: an invalid or per-run grouping key, settings refused by
+            :func:`check_push_settings`, or unreadable TLS files.
     """
     rep = as_report(report)
     return _push(

@@ -4,28 +4,41 @@ A push handler is what ``prometheus_client.push_to_gateway(..., handler=...)`` c
 ``(url, method, timeout, headers, data)``; it returns the callable that sends the request and
 raises on failure. :func:`push_handler` builds one from the user's settings, once per push:
 
-* no settings: ``prometheus_client``'s own ``default_handler`` (HTTP, or HTTPS verified
-  against the system's CA certificates);
-* a CA bundle, a client certificate or ``insecure_skip_verify``: an HTTPS handler with one TLS
-  context built from them. (``prometheus_client``'s ``tls_auth_handler`` needs a client
-  certificate, so it cannot serve a gateway that only has a private CA.)
+* no settings: HTTP, or HTTPS verified against the system's CA certificates;
+* a CA bundle, a client certificate or ``insecure_skip_verify``: HTTPS with one TLS context
+  built from them. (``prometheus_client``'s ``tls_auth_handler`` needs a client certificate, so
+  it cannot serve a gateway that only has a private CA.)
 * ``username``: an HTTP Basic ``Authorization`` header added to every request, on top of
   either of the above. (``prometheus_client``'s ``basic_auth_handler`` always sends through
-  ``default_handler``, so it cannot be combined with a TLS context.)
+  its ``default_handler``, so it cannot be combined with a TLS context.)
+
+``timeout`` bounds the whole request, not each socket read: a gateway that answers one byte a
+second would never trip a per-read timeout. A timer shuts the connection's socket down when the
+time is up, so the blocked read returns at once and the request fails with ``TimeoutError``
+(nothing is left running). Proxies from the environment (``https_proxy`` ...) still apply.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.client
+import io
+import socket
 import ssl
+import threading
 from collections.abc import Callable
-from urllib.request import HTTPSHandler, Request, build_opener
-
-from prometheus_client.exposition import default_handler
+from functools import partial
+from typing import Any
+from urllib.error import HTTPError
+from urllib.request import HTTPHandler, HTTPSHandler, Request, build_opener
 
 from driftkl.errors import ConfigError
 
-__all__ = ["PushHandler", "push_handler"]
+__all__ = ["Deadline", "PushHandler", "push_handler"]
+
+#: Bytes of a gateway's answer that are read (its body is a short message or empty).
+MAX_RESPONSE_BYTES = 64 * 1024
 
 #: ``prometheus_client``'s push-handler signature: ``(url, method, timeout, headers, data)``
 #: returning the callable that sends the request.
@@ -57,10 +70,8 @@ def push_handler(
     Raises:
         ConfigError: a CA, certificate or key file cannot be read or is not valid PEM.
     """
-    handler: PushHandler = default_handler
     context = _tls_context(cafile, certfile, keyfile, insecure_skip_verify=insecure_skip_verify)
-    if context is not None:
-        handler = _https_handler(context)
+    handler = _deadline_handler(context)
     if username is not None:
         handler = _basic_auth(handler, username, password or "")
     return handler
@@ -88,19 +99,136 @@ def _tls_context(
     return context
 
 
-def _https_handler(context: ssl.SSLContext) -> PushHandler:
-    """A push handler whose HTTPS requests use ``context``."""
-    opener = build_opener(HTTPSHandler(context=context))
+class Deadline:
+    """A time limit for one request: when it passes, every watched socket is shut down.
+
+    A shut-down socket makes a read blocked on it return at once, so a request that trickles
+    in cannot outlive its deadline. ``seconds=None`` means no limit.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        """Start the timer (if there is a limit)."""
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        if seconds is not None:
+            self._timer = threading.Timer(seconds, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the deadline passes (at once if it already has)."""
+        watched = sock.dup()  # shutting down a duplicate stops the connection; TLS keeps it
+        with self._lock:
+            self._sockets.append(watched)
+            if self.expired:
+                self._shutdown(watched)
+
+    def close(self) -> None:
+        """Stop the timer and release the duplicates (the request has finished)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            for s in self._sockets:
+                s.close()
+            self._sockets.clear()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for s in self._sockets:
+                self._shutdown(s)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed by the peer
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Watched(http.client.HTTPConnection):
+    """An HTTP connection whose socket is handed to its :class:`Deadline` once connected."""
+
+    deadline: Deadline
+
+    def connect(self) -> None:
+        super().connect()  # for HTTPS this runs before the TLS handshake (see the MRO below)
+        self.deadline.watch(self.sock)
+
+
+class _WatchedHTTPS(http.client.HTTPSConnection, _Watched):
+    """HTTPS: ``HTTPSConnection.connect`` calls ``_Watched.connect``, then does its handshake."""
+
+
+def _connection(kind: type[_Watched], deadline: Deadline, *args: Any, **kwargs: Any) -> _Watched:
+    """What urllib calls to open a connection: ``kind(*args, **kwargs)`` bound to ``deadline``."""
+    conn = kind(*args, **kwargs)
+    conn.deadline = deadline
+    return conn
+
+
+class _DeadlineHTTPHandler(HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_connection, _Watched, self.deadline), req)
+
+
+class _DeadlineHTTPSHandler(HTTPSHandler):
+    def __init__(self, deadline: Deadline, context: ssl.SSLContext | None) -> None:
+        super().__init__(context=context)
+        self.deadline = deadline
+        self.tls_context = context
+
+    def https_open(self, req: Request) -> http.client.HTTPResponse:
+        connection = partial(_connection, _WatchedHTTPS, self.deadline)
+        return self.do_open(connection, req, context=self.tls_context)
+
+
+def _send(
+    context: ssl.SSLContext | None,
+    *,
+    url: str,
+    method: str,
+    timeout: float | None,
+    headers: list[tuple[str, str]],
+    data: bytes,
+) -> None:
+    """Send one request and read the answer, all within ``timeout`` seconds."""
+    deadline = Deadline(timeout)
+    opener = build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline, context))
+    request = Request(url, data=data, method=method, headers=dict(headers))  # noqa: S310 - the user's gateway URL
+    try:
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                response.read(MAX_RESPONSE_BYTES)
+        except HTTPError as exc:  # read its body now, while the deadline still holds
+            body = exc.read(MAX_RESPONSE_BYTES) if exc.fp is not None else b""
+            exc.close()
+            raise HTTPError(exc.url, exc.code, exc.msg, exc.hdrs, io.BytesIO(body)) from None
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise TimeoutError(
+                f"timed out: no complete answer within {timeout:g} s (the timeout bounds the "
+                "whole request, not each read)"
+            ) from exc
+        raise
+    finally:
+        deadline.close()
+
+
+def _deadline_handler(context: ssl.SSLContext | None) -> PushHandler:
+    """A push handler whose requests each finish (or fail) within their ``timeout``."""
 
     def handler(
         url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
     ) -> Callable[[], None]:
-        def send() -> None:
-            request = Request(url, data=data, method=method, headers=dict(headers))  # noqa: S310 - the user's gateway URL
-            with opener.open(request, timeout=timeout) as response:
-                response.read()
-
-        return send
+        return partial(
+            _send, context, url=url, method=method, timeout=timeout, headers=headers, data=data
+        )
 
     return handler
 

@@ -25,10 +25,41 @@ def test_shipped_example_config_is_valid():
 
 
 def test_defaults():
-    """Defaults are bits, D(current‖reference), pseudo-count 0.5, JS drift at 0.01 bits."""
+    """Defaults: bits, D(current‖reference), pseudo-count 0.5, JS drift at 0.001 bits net of
+    noise, Benjamini-Hochberg across the report, novelty at 0.5%, event time not judged."""
     cfg = load_config()
     assert (cfg.base, cfg.direction, cfg.pseudo_count) == (2.0, "current||reference", 0.5)
-    assert cfg.thresholds["js_divergence"].drift == 0.01
+    assert cfg.thresholds is None
+    js = cfg.thresholds_for("any")["js_divergence"]
+    assert (js.warn, js.drift, js.unit) == (0.0005, 0.001, "bits")
+    assert cfg.threshold_on == "bias_corrected"
+    assert cfg.significance.correction == "fdr_bh"
+    assert (cfg.novelty.enabled, cfg.novelty.min_share) == (True, 0.005)
+    assert cfg.event_time == "auto"
+
+
+def test_default_thresholds_follow_the_metric_set():
+    """metrics: [kl_divergence] alone decides on KL (the default level moves with the metric)."""
+    cfg = load_config(metrics=["kl_divergence"])
+    assert set(cfg.thresholds_for("x")) == {"kl_divergence"}
+    assert cfg.thresholds_for("x")["kl_divergence"].unit == "bits"
+
+
+def test_a_threshold_for_a_metric_not_computed_is_an_error():
+    """A threshold that could never fire names its key and the metrics computed."""
+    with pytest.raises(ConfigError, match=r"thresholds.js_divergence sets a threshold"):
+        load_config(metrics=["kl_divergence"], thresholds={"js_divergence": 0.01})
+    with pytest.raises(ConfigError, match=r"columns.x.thresholds.psi"):
+        load_config(columns={"x": {"thresholds": {"psi": 0.1}}})
+
+
+def test_threshold_units_are_validated():
+    """A threshold's unit is one of bits, nats, hartleys; PSI's is nats."""
+    assert load_config(thresholds={"js_divergence": {"drift": 0.01, "unit": "nats"}})
+    with pytest.raises(ConfigError, match="unit must be one of"):
+        load_config(thresholds={"js_divergence": {"drift": 0.01, "unit": "bytes"}})
+    with pytest.raises(ConfigError, match="psi.unit must be nats"):
+        load_config(metrics=["psi"], thresholds={"psi": {"drift": 0.1, "unit": "bits"}})
 
 
 def test_overrides_win_over_file(tmp_path):
