@@ -19,8 +19,9 @@ def test_shipped_example_config_is_valid():
     assert cfg.dataset == "sample_orders"
     assert cfg.direction == "current||reference"
     assert cfg.base == 2
-    assert cfg.thresholds_for("amount")["js_divergence"].drift == 0.02
-    assert cfg.thresholds_for("age")["js_divergence"].drift == 0.01
+    assert cfg.thresholds_for("amount")["js_divergence"].drift == 0.004
+    assert cfg.thresholds_for("age")["js_divergence"].drift == 0.001
+    assert cfg.thresholds_for("age")["js_divergence"].unit == "bits"
     assert cfg.columns["items"].kind == "categorical"
 
 
