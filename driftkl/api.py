@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from driftkl._version import __version__
 from driftkl.columns import natural_kind, type_name
 from driftkl.config import DriftConfig, load_config
-from driftkl.counting import count_source
+from driftkl.counting import Novel, count_source
 from driftkl.engines.local import resolve_threads
 from driftkl.engines.registry import get_engine
 from driftkl.errors import ColumnNotFoundError, SchemaMismatchError
@@ -104,7 +104,7 @@ def profile(
             else list(bins.names)
         )
         _check_compatible(bins, source, columns)
-        counts, rows = count_source(
+        counts, rows, _ = count_source(
             source, {c: bins.feature(c).bins for c in columns}, engine, label="reference"
         )
         feats = tuple(
@@ -184,13 +184,17 @@ def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None
 
 
 def _measure_all(
-    prof: Profile, counts: Mapping[str, Any], columns: list[str], cfg: DriftConfig
+    prof: Profile,
+    counts: Mapping[str, Any],
+    novel: Mapping[str, Novel],
+    columns: list[str],
+    cfg: DriftConfig,
 ) -> list[FeatureResult]:
     """Every feature measured, on the local threads (the noise-floor draws dominate)."""
     threads = min(resolve_threads(cfg.execution.threads), max(len(columns), 1))
 
     def one(c: str) -> FeatureResult:
-        return measure_feature(prof.feature(c), counts[c], cfg)
+        return measure_feature(prof.feature(c), counts[c], cfg, novel=novel.get(c))
 
     if threads == 1:
         return [one(c) for c in columns]
@@ -251,8 +255,8 @@ def compare(
     ]
     source, engine = _open(current, "current", cfg)
     _check_compatible(prof, source, columns)
-    counts, rows = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
-    results = decide(_measure_all(prof, counts, columns, cfg), cfg)
+    counts, rows, novel = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
+    results = decide(_measure_all(prof, counts, novel, columns, cfg), cfg)
     return DriftReport(
         features=results,
         dataset=cfg.dataset,

@@ -1,18 +1,23 @@
 """Counting a source into fitted bins: one map-reduce of integer sums.
 
 Counts are integer sums, so they are identical whatever the engine, batch size, thread count
-or merge order.
+or merge order. Where a batch holds novel values (outside the reference range, unseen
+categories), the same pass also notes what they were: the current minimum and maximum, and
+the most frequent unseen categories with their counts (bounded), so a report can name them.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from driftkl.columns import as_float_seconds, as_strings, raw_values, validity
 from driftkl.engines.base import merge_by_key
 from driftkl.errors import InputError
+from driftkl.model.bins import CategoricalBins
 from driftkl.sources import column_passes
 
 if TYPE_CHECKING:
@@ -23,10 +28,52 @@ if TYPE_CHECKING:
     from driftkl.model.bins import BinSpec
     from driftkl.sources import Source
 
-__all__ = ["Counts", "count_batch", "count_source", "merge_counts", "require_rows"]
+__all__ = [
+    "Counts",
+    "Novel",
+    "count_batch",
+    "count_source",
+    "merge_counts",
+    "require_rows",
+]
 
-Counts = tuple[int, dict[str, "NDArray[np.int64]"]]
-"""Rows seen and per-column bin counts (a partial result of the counting pass)."""
+UNSEEN_KEPT = 100  # distinct unseen categories remembered per column (the most frequent)
+
+
+@dataclass
+class Novel:
+    """What the novel values of one column were (mergeable).
+
+    Attributes:
+        minimum: smallest finite current value (numeric, datetime in epoch seconds), when some
+            fell below the reference range; ``inf`` otherwise.
+        maximum: largest finite current value, when some fell above it; ``-inf`` otherwise.
+        unseen: unseen categories and their counts, the :data:`UNSEEN_KEPT` most frequent (a
+            value beyond that bound may be missing or undercounted).
+    """
+
+    minimum: float = np.inf
+    maximum: float = -np.inf
+    unseen: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: Novel) -> Novel:
+        """Combine with another batch's (associative); updates and returns this one."""
+        self.minimum = min(self.minimum, other.minimum)
+        self.maximum = max(self.maximum, other.maximum)
+        for value, c in other.unseen.items():
+            self.unseen[value] = self.unseen.get(value, 0) + c
+        if len(self.unseen) > UNSEEN_KEPT:
+            top = sorted(self.unseen.items(), key=lambda kv: (-kv[1], kv[0]))[:UNSEEN_KEPT]
+            self.unseen = dict(top)
+        return self
+
+    def most_frequent(self, k: int) -> tuple[tuple[str, int], ...]:
+        """The ``k`` most frequent unseen categories, ties by value."""
+        return tuple(sorted(self.unseen.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
+
+
+Counts = tuple[int, dict[str, "NDArray[np.int64]"], dict[str, Novel]]
+"""Rows seen, per-column bin counts and novel values (a partial result of the counting pass)."""
 
 
 def require_rows(rows: int, source: Source) -> int:
@@ -38,20 +85,59 @@ def require_rows(rows: int, source: Source) -> int:
     return rows
 
 
+def _novel(arr: pa.Array, spec: BinSpec, counts: NDArray[np.int64]) -> Novel | None:
+    """The novel values of one batch's column, looked at only when its counts show some."""
+    if isinstance(spec, CategoricalBins):
+        unseen_bin = spec.unseen_bins[0]
+        if not counts[unseen_bin]:
+            return None
+        enc = as_strings(arr)
+        codes = enc.indices
+        mask = validity(codes)
+        raw = raw_values(codes)
+        per_code = np.bincount(
+            (raw if mask is None else raw[mask]).astype(np.int64), minlength=len(enc.dictionary)
+        )
+        lookup = spec.code_lookup(enc.dictionary)[:-1]  # the last entry is for null codes
+        hits = np.flatnonzero((lookup == unseen_bin) & (per_code > 0))
+        top = hits[np.argsort(-per_code[hits], kind="stable")[:UNSEEN_KEPT]]
+        names = enc.dictionary.take(top).to_pylist()  # a few objects per batch, not per row
+        return Novel(unseen=dict(zip(names, per_code[top].tolist(), strict=True)))
+    below, above = spec.out_of_range_bins
+    if not counts[below] and not counts[above]:
+        return None
+    x = as_float_seconds(arr)
+    finite = x[np.isfinite(x)]
+    if not finite.size:  # only infinities out of range
+        return None
+    return Novel(
+        minimum=float(finite.min()) if counts[below] else np.inf,
+        maximum=float(finite.max()) if counts[above] else -np.inf,
+    )
+
+
 def count_batch(batch: pa.RecordBatch, *, specs: dict[str, BinSpec]) -> Counts:
-    """One batch's rows and the counts of the columns it holds (one pass's columns)."""
-    return batch.num_rows, {n: specs[n].count(batch.column(n)) for n in batch.schema.names}
+    """One batch's rows, counts and novel values of the columns it holds (one pass's columns)."""
+    counts = {}
+    novel = {}
+    for name in batch.schema.names:
+        arr = batch.column(name)
+        counts[name] = specs[name].count(arr)
+        found = _novel(arr, specs[name], counts[name])
+        if found is not None:
+            novel[name] = found
+    return batch.num_rows, counts, novel
 
 
 def merge_counts(a: Counts, b: Counts) -> Counts:
     """Sum two partial counts (associative, order-independent; updates ``a``)."""
-    return a[0] + b[0], merge_by_key(a[1], b[1], np.add)
+    return a[0] + b[0], merge_by_key(a[1], b[1], np.add), merge_by_key(a[2], b[2], Novel.merge)
 
 
 def count_source(
     source: Source, specs: dict[str, BinSpec], engine: Engine, *, label: str = "current"
-) -> tuple[dict[str, NDArray[np.int64]], int]:
-    """Count every column of ``source`` into its bins; the counts and the row count."""
+) -> tuple[dict[str, NDArray[np.int64]], int, dict[str, Novel]]:
+    """Count every column of ``source`` into its bins: counts, row count, novel values."""
     results = engine.map_reduce(
         source,
         column_passes(list(specs)),
@@ -61,8 +147,10 @@ def count_source(
     )
     rows: int | None = None
     counts = {n: np.zeros(s.n_bins, dtype=np.int64) for n, s in specs.items()}
+    novel: dict[str, Novel] = {}
     for result in results:
-        seen, parts = result if result is not None else (0, {})
+        seen, parts, found = result if result is not None else (0, {}, {})
         rows = seen if rows is None else rows  # every pass reads every row
         counts.update(parts)
-    return counts, require_rows(rows or 0, source)
+        novel.update(found)
+    return counts, require_rows(rows or 0, source), novel

@@ -111,6 +111,16 @@ def _novelty(f: FeatureResult, p_adj: float | None, config: DriftConfig) -> tupl
     if nov is None or nov.current_novel == 0 or p_adj is None:
         return "ok", ""
     what = "outside the reference range" if f.kind != "categorical" else "in unseen categories"
+    seen = f.novel_values
+    if seen.get("unseen_values"):
+        shown = ", ".join(f"{u['value']!r} ×{u['count']}" for u in seen["unseen_values"][:3])
+        what += f" ({shown})"
+    elif "current_min" in seen or "current_max" in seen:
+        ends = ", ".join(
+            f"{k.split('_')[1]} {seen[k]:.4g}" for k in ("current_min", "current_max") if k in seen
+        )
+        span = f"[{seen['reference_min']:.4g}, {seen['reference_max']:.4g}]"
+        what += f" {span} (current {ends})"
     alpha = config.significance.alpha
     share, floor = nov.share, config.novelty.min_share
     significant = p_adj <= alpha

@@ -16,7 +16,7 @@ share of the divergence. Statuses are decided once, for all features together, b
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from driftkl.config import DriftConfig
+    from driftkl.counting import Novel
     from driftkl.model.profile import FeatureProfile
 
 __all__ = ["evaluate_feature", "measure_feature"]
@@ -118,8 +119,26 @@ def _singletons_at_most(bins: BinSpec, ref: NDArray[np.int64]) -> int:
     return kept + (listed if total == listed else max(listed - 1, 0))
 
 
+def _novel_values(bins: BinSpec, novel: Novel | None) -> dict[str, Any]:
+    """What the novel current values were, for the report (JSON-ready)."""
+    if novel is None:
+        return {}
+    if isinstance(bins, CategoricalBins):
+        return {"unseen_values": [{"value": v, "count": c} for v, c in novel.most_frequent(10)]}
+    out: dict[str, Any] = {"reference_min": bins.edges[0], "reference_max": bins.edges[-1]}
+    if math.isfinite(novel.minimum):
+        out["current_min"] = novel.minimum
+    if math.isfinite(novel.maximum):
+        out["current_max"] = novel.maximum
+    return out
+
+
 def measure_feature(
-    feature: FeatureProfile, current_counts: NDArray[np.int64], config: DriftConfig
+    feature: FeatureProfile,
+    current_counts: NDArray[np.int64],
+    config: DriftConfig,
+    *,
+    novel: Novel | None = None,
 ) -> FeatureResult:
     """Metrics, test, noise floors and contributions of one feature; status not yet decided.
 
@@ -132,9 +151,9 @@ def measure_feature(
     notes = list(feature.notes)
     sig = config.significance
     bins = feature.bins
-    novel = np.zeros(ref.size, dtype=bool)
-    novel[list(bins.out_of_range_bins) + list(bins.unseen_bins)] = True
-    ordinary = used & ~novel  # novelty bins are tested on their own, never pooled away
+    novel_bins = np.zeros(ref.size, dtype=bool)
+    novel_bins[list(bins.out_of_range_bins) + list(bins.unseen_bins)] = True
+    ordinary = used & ~novel_bins  # novelty bins are tested on their own, never pooled away
     g = g_test(ref[ordinary], cur[ordinary], min_expected=sig.min_expected, williams=sig.williams)
     ordered = np.ones(ref.size, dtype=bool)  # below-range, inner bins, above-range: in order
     ordered[bins.missing_bin] = False
@@ -143,9 +162,9 @@ def measure_feature(
         p_value_adjusted=g.p_value, alpha=sig.alpha, correction="none", rank_p_value=rank_p
     )
     novelty = novelty_test(
-        int(ref[novel].sum()),
+        int(ref[novel_bins].sum()),
         int(ref.sum()),
-        int(cur[novel].sum()),
+        int(cur[novel_bins].sum()),
         int(cur.sum()),
         support=_support(bins),
         reference_singletons=_singletons_at_most(bins, ref),
@@ -205,6 +224,7 @@ def measure_feature(
         test=test,
         contributions=_contributions(r, c, labels, config),
         novelty=novelty,
+        novel_values=_novel_values(bins, novel),
         judged=judged,
     )
 

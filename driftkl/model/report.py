@@ -136,6 +136,9 @@ class FeatureResult:
         contributions: the bins contributing most to the divergence, largest first.
         novelty: the exact test of current values outside the reference's support (below or
             above its range, unseen categories), or ``None`` if not computed.
+        novel_values: what the novel current values were: the most frequent unseen categories
+            with their counts (``unseen_values``), or the reference range and the current
+            minimum / maximum beyond it (epoch seconds for datetimes).
         judged: ``False`` for event-time columns, reported but left out of the decision.
         rule: which rule set the status: ``"distribution"`` (effect size and significance),
             ``"novelty"``, both joined by ``+``, ``"none"`` (ok) or ``"event_time"``.
@@ -159,6 +162,7 @@ class FeatureResult:
     test: SignificanceTest | None = None
     contributions: tuple[BinContribution, ...] = ()
     novelty: NoveltyTest | None = None
+    novel_values: dict[str, Any] = field(default_factory=dict)
     judged: bool = True
     rule: str = "none"
     reason: str = ""
@@ -190,7 +194,9 @@ class FeatureResult:
             },
             "notes": list(self.notes),
             "test": None if self.test is None else self.test.to_dict(),
-            "novelty": None if self.novelty is None else self.novelty.to_dict(),
+            "novelty": None
+            if self.novelty is None
+            else {**self.novelty.to_dict(), **self.novel_values},
             "decision": {"judged": self.judged, "rule": self.rule, "reason": self.reason},
             "contributions": [c.to_dict() for c in self.contributions],
         }
@@ -242,6 +248,12 @@ class FeatureResult:
             test=None if d.get("test") is None else SignificanceTest.from_dict(d["test"]),
             contributions=tuple(BinContribution.from_dict(c) for c in d.get("contributions", ())),
             novelty=None if d.get("novelty") is None else NoveltyTest.from_dict(d["novelty"]),
+            novel_values={
+                k: v
+                for k, v in (d.get("novelty") or {}).items()
+                if k
+                in ("unseen_values", "reference_min", "reference_max", "current_min", "current_max")
+            },
             judged=bool(decision.get("judged", True)),
             rule=str(decision.get("rule", "none")),
             reason=str(decision.get("reason", "")),

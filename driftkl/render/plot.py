@@ -5,13 +5,22 @@ The HTML report does not need this module: it draws its own SVG (:mod:`driftkl.h
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from driftkl._optional import import_optional
 
 if TYPE_CHECKING:
-    from driftkl.render.views import FeatureView, ReportView
-__all__ = ["plot_feature"]
+    from driftkl.render.views import FeatureView, MetricView, ReportView
+__all__ = ["deciding_metric", "plot_feature"]
+
+
+def deciding_metric(feature: FeatureView) -> tuple[str, MetricView] | None:
+    """The metric the decision rule reads: the first with a threshold, else the first one."""
+    items = list(feature.metrics.items())
+    with_levels = [(n, m) for n, m in items if m.drift is not None or m.warn is not None]
+    chosen = with_levels or items
+    return chosen[0] if chosen else None
 
 
 def plot_feature(report: ReportView, feature: FeatureView, *, ax: Any = None) -> Any:
@@ -40,13 +49,19 @@ def plot_feature(report: ReportView, feature: FeatureView, *, ax: Any = None) ->
            label=f"current (n={f.n_current})")  # fmt: skip
     ax.set_xticks(x, [lab for lab, _, _ in rows], rotation=40, ha="right", fontsize=8)
     ax.set_ylabel("share of rows")
-    parts = [f"{f.name}: {f.status.upper()}"]
-    for name, m in list(f.metrics.items())[:1]:
+    parts = [f"{f.name}: {f.status.upper()} ({f.rule})"]
+    deciding = deciding_metric(f)
+    if deciding is not None:
+        name, m = deciding
         floor = "" if m.noise_floor is None else f", noise floor {m.noise_floor:.3g}"
-        parts.append(f"{name} {m.value:.3g} {m.unit}{floor}")
+        level = "" if m.drift is None else f", drift ≥ {m.drift:.3g}"
+        parts.append(f"{name} {m.value:.3g} {m.unit}{floor}{level}")
     if f.test is not None:
         parts.append(f"p = {f.test.p_value_adjusted:.2g}")
-    ax.set_title("; ".join(parts), fontsize=10)
+    title = "; ".join(parts)
+    if f.reason:
+        title += "\n" + textwrap.shorten(f.reason, width=120, placeholder=" …")
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
     if f.contributions:
         ax.text(0.99, 0.80, "\n".join(c.describe() for c in f.contributions[:3]),

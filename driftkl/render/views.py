@@ -103,6 +103,10 @@ class FeatureView(Protocol):
     def missing_share(self) -> float: ...  # noqa: D102
     @property
     def notes(self) -> Sequence[str]: ...  # noqa: D102
+    @property
+    def rule(self) -> str: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
 
 
 class ReportView(Protocol):
