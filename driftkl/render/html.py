@@ -163,6 +163,7 @@ def _feature_section(f: FeatureView) -> str:
     return (
         f"<section id='feature-{escape(f.name)}'><h3>{escape(f.name)} {_badge(f.status)} "
         f"<span class='muted'>{escape(f.kind)}, {escape(f.dtype)}</span></h3>"
+        f"<div><b>why:</b> {escape(f.reason)}</div>"
         f"<div>{metrics}</div>{test}{feature_svg(f)}{_contributions_table(f)}"
         + (f"<ul class='muted'>{notes}</ul>" if notes else "")
         + "</section>"
@@ -197,13 +198,15 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         rows.append(
             f"<tr><td><a href='#feature-{escape(f.name)}'>{escape(f.name)}</a></td>"
             f"<td>{escape(f.kind)}</td><td>{_badge(f.status)}</td>{cells}"
-            f"<td class='num'>{p}</td><td class='muted'>{top}</td></tr>"
+            f"<td class='num'>{p}</td><td class='muted'>{top}</td>"
+            f"<td class='muted'>{escape(f.reason)}</td></tr>"
         )
     s = report.summary()
     st = report.settings
     sig = st.get("significance") or {}
     correction = sig.get("correction", "none")
     p_head = "p-value" if correction == "none" else f"p-value ({escape(str(correction))})"
+    min_share = float((st.get("novelty") or {}).get("min_share") or 0.0)
     body = (
         f"<div class='driftkl'><style>{_CSS}</style>"
         f"<h2>driftkl: {escape(report.dataset)} {_badge(s['status'])}</h2>"
@@ -212,12 +215,15 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         f"{html_text(report.reference.get('rows'))}, current rows "
         f"{html_text(report.current.get('rows'))}; divergences in "
         f"{escape(str(st.get('unit')))}, KL direction {escape(str(st.get('direction')))}, "
-        f"pseudo-count {escape(str(st.get('pseudo_count')))}; drift = value ≥ threshold and "
-        f"p ≤ α = {escape(str(sig.get('alpha', '')))}"
-        f"{'' if sig.get('enabled', True) else ' (significance disabled)'}. Sorted by "
+        f"pseudo-count {escape(str(st.get('pseudo_count')))}; drift = "
+        f"{'value' if st.get('threshold_on') == 'plug_in' else 'value net of noise'} ≥ "
+        f"threshold and p ≤ α = {escape(str(sig.get('alpha', '')))}"
+        f"{'' if sig.get('enabled', True) else ' (significance disabled)'}, or a significant "
+        f"novel share ≥ {min_share:.2%}"
+        f". Sorted by "
         f"{escape(str(primary))}.</div>"
         f"<table><tr><th>feature</th><th>kind</th><th>status</th>{head}<th>{p_head}</th>"
-        f"<th>top bins</th></tr>{''.join(rows)}</table>"
+        f"<th>top bins</th><th>why</th></tr>{''.join(rows)}</table>"
         + "".join(_feature_section(f) for f in features)
         + "</div>"
     )

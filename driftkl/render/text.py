@@ -48,7 +48,8 @@ def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
     header += ["p-value", "rows ref/cur", "out-of-range", "unseen", "missing", "top bins"]
     body = []
     for f in report.features:
-        row = [f.name, f.kind, f.status.upper() if f.status != "ok" else "ok"]
+        status = f.status.upper() if f.status != "ok" else "ok"
+        row = [f.name, f.kind, status if f.rule != "event_time" else "event time"]
         for name in metric_names:
             value = f.metrics.get(name)
             floor = None if value is None else value.noise_floor
@@ -110,6 +111,10 @@ def render_table(report: ReportView) -> str:
 
     out = [line(header), line(["-" * w for w in widths])]
     out += [line(r) for r in body]
+    flagged = [f for f in report.features if f.status != "ok"]
+    if flagged:
+        out.append("")
+        out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
     out.append("")
     out.append(printable(_footer(report)))
     return "\n".join(out)
@@ -118,11 +123,15 @@ def render_table(report: ReportView) -> str:
 def render_markdown(report: ReportView) -> str:
     """A GitHub-flavoured Markdown table with a status line; every text is shown literally."""
     header, body = _rows(report)
+    header.append("reason")
+    body = [[*row, f.reason] for row, f in zip(body, report.features, strict=True)]
     out = [
         f"### driftkl: {markdown_text(report.dataset)} — {markdown_text(report.status)}",
         "",
         "| " + " | ".join(markdown_text(h) for h in header) + " |",
-        "|" + "|".join("---" if i < 3 else "---:" for i in range(len(header))) + "|",  # noqa: PLR2004
+        "|"
+        + "|".join("---:" if 3 <= i < len(header) - 2 else "---" for i in range(len(header)))  # noqa: PLR2004
+        + "|",
     ]
     out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
     out += ["", markdown_text(_footer(report))]
