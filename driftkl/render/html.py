@@ -49,6 +49,11 @@ def _badge(status: str) -> str:
     return f'<span class="badge" style="background:{colour}">{escape(status.upper())}</span>'
 
 
+def _feature_badge(f: FeatureView) -> str:
+    """The status badge; event-time columns (not judged) get a grey "event time" one."""
+    return _badge("event time") if f.rule == "event_time" else _badge(f.status)
+
+
 def _primary(report: ReportView) -> str | None:
     """The metric the summary is sorted by: the first one with a threshold, else the first."""
     names = [n for f in report.features for n in f.metrics]
@@ -161,7 +166,7 @@ def _feature_section(f: FeatureView) -> str:
         )
     notes = "".join(f"<li>{escape(n)}</li>" for n in f.notes)
     return (
-        f"<section id='feature-{escape(f.name)}'><h3>{escape(f.name)} {_badge(f.status)} "
+        f"<section id='feature-{escape(f.name)}'><h3>{escape(f.name)} {_feature_badge(f)} "
         f"<span class='muted'>{escape(f.kind)}, {escape(f.dtype)}</span></h3>"
         f"<div><b>why:</b> {escape(f.reason)}</div>"
         f"<div>{metrics}</div>{test}{feature_svg(f)}{_contributions_table(f)}"
@@ -180,9 +185,9 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
     """
     primary = _primary(report)
 
-    def key(f: FeatureView) -> float:
+    def key(f: FeatureView) -> tuple[bool, float]:
         m = f.metrics.get(primary) if primary else None
-        return -(m.value if m is not None else 0.0)
+        return f.rule == "event_time", -(m.value if m is not None else 0.0)  # unjudged last
 
     features = sorted(report.features, key=key)
     metric_names = list(dict.fromkeys(n for f in features for n in f.metrics))
@@ -197,7 +202,7 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         top = "; ".join(escape(c.describe()) for c in f.contributions[:2])
         rows.append(
             f"<tr><td><a href='#feature-{escape(f.name)}'>{escape(f.name)}</a></td>"
-            f"<td>{escape(f.kind)}</td><td>{_badge(f.status)}</td>{cells}"
+            f"<td>{escape(f.kind)}</td><td>{_feature_badge(f)}</td>{cells}"
             f"<td class='num'>{p}</td><td class='muted'>{top}</td>"
             f"<td class='muted'>{escape(f.reason)}</td></tr>"
         )
