@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from driftkl.sources import Source
 
 __all__ = [
+    "UNSEEN_KEPT",
     "Counts",
     "Novel",
     "count_batch",
@@ -37,7 +38,7 @@ __all__ = [
     "require_rows",
 ]
 
-UNSEEN_KEPT = 100  # distinct unseen categories remembered per column (the most frequent)
+UNSEEN_KEPT = 10_000  # distinct unseen categories counted per column before giving up on names
 
 
 @dataclass
@@ -48,23 +49,29 @@ class Novel:
         minimum: smallest finite current value (numeric, datetime in epoch seconds), when some
             fell below the reference range; ``inf`` otherwise.
         maximum: largest finite current value, when some fell above it; ``-inf`` otherwise.
-        unseen: unseen categories and their counts, the :data:`UNSEEN_KEPT` most frequent (a
-            value beyond that bound may be missing or undercounted).
+        unseen: every unseen category with its exact count, while there are at most
+            :data:`UNSEEN_KEPT` of them.
+        overflow: more than :data:`UNSEEN_KEPT` distinct unseen categories: ``unseen`` is then
+            empty (names are given up rather than approximated, so the result never depends
+            on the merge order).
     """
 
     minimum: float = np.inf
     maximum: float = -np.inf
     unseen: dict[str, int] = field(default_factory=dict)
+    overflow: bool = False
 
     def merge(self, other: Novel) -> Novel:
-        """Combine with another batch's (associative); updates and returns this one."""
+        """Combine with another batch's (associative, order-independent); returns this one."""
         self.minimum = min(self.minimum, other.minimum)
         self.maximum = max(self.maximum, other.maximum)
-        for value, c in other.unseen.items():
-            self.unseen[value] = self.unseen.get(value, 0) + c
-        if len(self.unseen) > UNSEEN_KEPT:
-            top = sorted(self.unseen.items(), key=lambda kv: (-kv[1], kv[0]))[:UNSEEN_KEPT]
-            self.unseen = dict(top)
+        self.overflow = self.overflow or other.overflow
+        if not self.overflow:
+            for value, c in other.unseen.items():
+                self.unseen[value] = self.unseen.get(value, 0) + c
+            self.overflow = len(self.unseen) > UNSEEN_KEPT
+        if self.overflow:
+            self.unseen = {}
         return self
 
     def most_frequent(self, k: int) -> tuple[tuple[str, int], ...]:
@@ -100,9 +107,13 @@ def _novel(arr: pa.Array, spec: BinSpec, counts: NDArray[np.int64]) -> Novel | N
         )
         lookup = spec.code_lookup(enc.dictionary)[:-1]  # the last entry is for null codes
         hits = np.flatnonzero((lookup == unseen_bin) & (per_code > 0))
-        top = hits[np.argsort(-per_code[hits], kind="stable")[:UNSEEN_KEPT]]
-        names = enc.dictionary.take(top).to_pylist()  # a few objects per batch, not per row
-        return Novel(unseen=dict(zip(names, per_code[top].tolist(), strict=True)))
+        if hits.size > UNSEEN_KEPT:
+            return Novel(overflow=True)
+        names = enc.dictionary.take(hits).to_pylist()  # distinct unseen values, not rows
+        unseen: dict[str, int] = {}
+        for name, c in zip(names, per_code[hits].tolist(), strict=True):
+            unseen[name] = unseen.get(name, 0) + c  # a dictionary may repeat a value
+        return Novel(unseen=unseen)
     below, above = spec.out_of_range_bins
     if not counts[below] and not counts[above]:
         return None

@@ -115,6 +115,8 @@ def _novelty(f: FeatureResult, p_adj: float | None, config: DriftConfig) -> tupl
     if seen.get("unseen_values"):
         shown = ", ".join(f"{u['value']!r} ×{u['count']}" for u in seen["unseen_values"][:3])
         what += f" ({shown})"
+    elif seen.get("unseen_distinct_over"):
+        what += f" (more than {seen['unseen_distinct_over']:,} distinct values)"
     elif "current_min" in seen or "current_max" in seen:
         ends = ", ".join(
             f"{k.split('_')[1]} {seen[k]:.4g}" for k in ("current_min", "current_max") if k in seen

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from driftkl.config import Threshold
+from driftkl.counting import UNSEEN_KEPT
 from driftkl.evaluation.decide import decide
 from driftkl.model.bins import BinSpec, CategoricalBins
 from driftkl.model.explain import TOP_CONTRIBUTIONS, BinContribution
@@ -124,7 +125,12 @@ def _novel_values(bins: BinSpec, novel: Novel | None) -> dict[str, Any]:
     if novel is None:
         return {}
     if isinstance(bins, CategoricalBins):
-        return {"unseen_values": [{"value": v, "count": c} for v, c in novel.most_frequent(10)]}
+        if novel.overflow:
+            return {"unseen_values": [], "unseen_distinct_over": UNSEEN_KEPT}
+        return {
+            "unseen_values": [{"value": v, "count": c} for v, c in novel.most_frequent(10)],
+            "unseen_distinct": len(novel.unseen),
+        }
     out: dict[str, Any] = {"reference_min": bins.edges[0], "reference_max": bins.edges[-1]}
     if math.isfinite(novel.minimum):
         out["current_min"] = novel.minimum

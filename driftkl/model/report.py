@@ -30,6 +30,17 @@ if TYPE_CHECKING:
 __all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
 
 REPORT_SCHEMA = "driftkl.report"
+_NOVEL_VALUE_KEYS = frozenset(
+    (
+        "unseen_values",
+        "unseen_distinct",
+        "unseen_distinct_over",
+        "reference_min",
+        "reference_max",
+        "current_min",
+        "current_max",
+    )
+)
 REPORT_SCHEMA_VERSION = 1
 
 
@@ -249,10 +260,7 @@ class FeatureResult:
             contributions=tuple(BinContribution.from_dict(c) for c in d.get("contributions", ())),
             novelty=None if d.get("novelty") is None else NoveltyTest.from_dict(d["novelty"]),
             novel_values={
-                k: v
-                for k, v in (d.get("novelty") or {}).items()
-                if k
-                in ("unseen_values", "reference_min", "reference_max", "current_min", "current_max")
+                k: v for k, v in (d.get("novelty") or {}).items() if k in _NOVEL_VALUE_KEYS
             },
             judged=bool(decision.get("judged", True)),
             rule=str(decision.get("rule", "none")),
