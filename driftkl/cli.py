@@ -257,13 +257,13 @@ def _prometheus(feature: str) -> Any:
 
 
 def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
-    """Write the textfile, then push; a failure is reported and gives exit code 3."""
+    """Write the textfile, then push (each even if the other failed); a failure gives 3."""
     prom = _prometheus("--pushgateway / --textfile")
     code = EXIT_OK
     try:
         if args.textfile:
             prom.write_textfile(report, args.textfile)
-    except prom.ExportError as exc:
+    except DriftklError as exc:  # ExportError, or a report its metrics cannot express
         _error(exc)
         code = EXIT_EXPORT
     try:
@@ -278,7 +278,7 @@ def _export_metrics(args: argparse.Namespace, report: DriftReport) -> int:
                 password=os.environ.get("DRIFTKL_PUSHGATEWAY_PASSWORD"),
             )
             _stderr(f"pushed drift metrics to {result.url}")
-    except prom.PushError as exc:
+    except DriftklError as exc:  # PushError, as above
         _error(exc)
         code = EXIT_EXPORT
     return code

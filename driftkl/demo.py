@@ -11,7 +11,7 @@ age           numeric      none (2 % missing on both sides)
 country       categorical  mass moves between countries, a new country "BR"
 channel       categorical  none
 items         integer      none (few distinct values: binned as categorical)
-created_at    datetime     none relative to its own day (shifted window: drift)
+created_at    datetime     shifted by a day: an event-time column, reported, not judged
 is_returning  boolean      none
 ============  ===========  ====================================================
 """

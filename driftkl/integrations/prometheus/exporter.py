@@ -258,10 +258,12 @@ class _QuietHandler(WSGIRequestHandler):
 class _BoundedWSGIServer(WSGIServer):
     """A WSGI server that serves at most ``max_threads`` connections at a time."""
 
+    request_queue_size = 64  # connections the kernel holds while every worker is busy
+
     def __init__(self, address: tuple[str, int], *, family: int, max_threads: int) -> None:
         self.address_family = family
         self._slots = threading.BoundedSemaphore(max_threads)
-        self._pool = ThreadPoolExecutor(max_threads, thread_name_prefix="driftkl-serve")
+        self._pool = ThreadPoolExecutor(max_threads, thread_name_prefix="driftkl-serve-worker")
         super().__init__(address, _QuietHandler)
 
     def process_request(self, request: Any, client_address: Any) -> None:

@@ -52,11 +52,10 @@ def test_config_error_fails_without_retry():
     [
         errors.InputError("no rows"),
         errors.ColumnNotFoundError("column 'x' is missing"),
-        errors.ProfileError("bad hash"),
     ],
 )
 def test_data_errors_are_reraised_to_keep_retries(cause):
-    """Input and profile errors propagate unchanged, so the task keeps its retries."""
+    """Input errors propagate unchanged, so the task keeps its retries (data may land late)."""
     op = RecordingOperator(task_id="t")
     with pytest.raises(type(cause)) as e:
         op.call_core(_raise, cause)
@@ -64,20 +63,32 @@ def test_data_errors_are_reraised_to_keep_retries(cause):
     assert op.seen == [cause]
 
 
-def test_other_exceptions_pass_untouched():
-    """A non-driftkl error is neither translated nor reported to on_core_error."""
+def test_tampered_profile_fails_without_retry():
+    """A ProfileError (edited or damaged profile) fails at once: a retry would fail the same."""
     op = RecordingOperator(task_id="t")
-    with pytest.raises(RuntimeError, match="boom"):
-        op.call_core(_raise, RuntimeError("boom"))
-    assert op.seen == []
+    cause = errors.ProfileError("profile 'p.json' fails its content hash check")
+    with pytest.raises(AirflowFailException, match="driftkl profile error: profile 'p.json'"):
+        op.call_core(_raise, cause)
+    assert op.seen == [cause]
+
+
+def test_other_exceptions_are_reraised_and_reported():
+    """A crash keeps its type and the retries, and still reaches on_core_error (the metric)."""
+    op = RecordingOperator(task_id="t")
+    cause = RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom") as e:
+        op.call_core(_raise, cause)
+    assert e.value is cause
+    assert op.seen == [cause]
 
 
 @pytest.mark.parametrize("name", errors.__all__)
 def test_every_driftkl_error_has_a_policy(name):
-    """Each error class has a policy; only configuration errors skip the retries."""
+    """Each error class has a policy; only configuration and profile errors skip the retries."""
     kind = getattr(errors, name)
     exc = kind("dask", "engine='dask'") if kind is errors.MissingExtraError else kind("x")
-    assert error_policy(exc).retry is not isinstance(exc, errors.ConfigError)
+    no_retry = (errors.ConfigError, errors.ProfileError)
+    assert error_policy(exc).retry is not isinstance(exc, no_retry)
 
 
 def test_asset_extra_goes_to_asset_outlets_only():

@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def sample_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Sample Parquet files with known drift (amount, country, created_at drift; age does not)."""
+    """Sample Parquet files with known drift (amount and country drift; age does not)."""
     return write_sample_data(tmp_path_factory.mktemp("sample"), rows=5000)
 
 
 @pytest.fixture(scope="session")
 def drift_report(sample_data: dict[str, Path]) -> driftkl.DriftReport:
-    """A report in which amount, country and created_at drifted."""
+    """A report in which amount and country drifted (created_at is event time, not judged)."""
     return driftkl.compare(sample_data["reference"], sample_data["current"], dataset="orders")
 
 

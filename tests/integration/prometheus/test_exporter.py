@@ -60,7 +60,13 @@ def test_serve_exports_newest_and_follows_new_files(reports_dir, drift_report):
         url = f"http://127.0.0.1:{server.server_port}/metrics"
         text = http(url).decode()
         assert _values(text, "driftkl_dataset_status") == {"orders": 0, "payments": 2}
-        assert _values(text, "driftkl_exporter_invalid_reports") == {"": 1}
+        invalid = {
+            s.labels["reason"]: s.value
+            for fam in text_string_to_metric_families(text)
+            for s in fam.samples
+            if s.name == "driftkl_exporter_invalid_reports"
+        }
+        assert invalid["not_json"] == 1 and sum(invalid.values()) == 1
         assert _values(text, "driftkl_exporter_reports") == {"": 2}
         proc = subprocess.run(
             [require_binary("promtool"), "check", "metrics"],

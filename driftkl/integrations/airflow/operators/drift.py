@@ -9,13 +9,12 @@ from driftkl.config import load_config
 from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow._metadata import asset_metadata
 from driftkl.integrations.airflow.hooks.pushgateway import PushgatewayHook
-from driftkl.integrations.airflow.operators.base import BaseDriftklOperator
+from driftkl.integrations.airflow.operators.base import BaseDriftklOperator, OutputFailures
 from driftkl.integrations.airflow.version_compat import AirflowFailException, AirflowSkipException
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from driftkl.errors import DriftklError
     from driftkl.model.report import DriftReport
 
 __all__ = ["ON_DRIFT", "DriftCheckOperator"]
@@ -43,9 +42,14 @@ class DriftCheckOperator(BaseDriftklOperator):
     ``trigger_rule="all_done"`` can read it.
 
     Input problems (a missing file, an unknown column, a bad config) fail the task with the
-    core's message, which names the file or column and the fix. A configuration error fails
-    without retry; a data error keeps the task's retries (data may land late); see
-    :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`.
+    core's message, which names the file or column and the fix. A configuration error or a
+    damaged profile fails without retry; a data error keeps the task's retries (data may land
+    late); see :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`. Every failed
+    check, whatever the exception, is recorded in the Pushgateway (``push_failure``).
+
+    Once the report exists, each output (``output_path``, ``html_output_path``, the push) is
+    attempted even if another failed; a failed output fails the task without retry (a retry
+    would run the comparison again), after the report is pushed to XCom.
 
     When the task has Asset ``outlets``, each Asset event carries drift metadata in its
     ``extra`` (status, drifted features, max divergence per metric; see
@@ -155,7 +159,7 @@ class DriftCheckOperator(BaseDriftklOperator):
             **self._overrides(),
         )
 
-    def on_core_error(self, exc: DriftklError) -> None:  # noqa: ARG002 - already logged
+    def on_core_error(self, exc: Exception) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
         if not self.prometheus_conn_id:
             return
@@ -173,18 +177,33 @@ class DriftCheckOperator(BaseDriftklOperator):
         """Run the comparison once and decide the task's outcome from ``on_drift``."""
         report = self.call_core(self._compare)
         summary = report.summary()
+        outputs = OutputFailures(self.log)
         written = None
         if self.output_path:
-            written = write_text(self.output_path, report.to_json() + "\n")
-            self.log.info("wrote drift report to %s", written)
-        if self.html_output_path:
-            html = write_text(self.html_output_path, report.to_html())
-            self.log.info("wrote HTML drift report to %s", html)
-        if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
-            pushed = PushgatewayHook(str(self.prometheus_conn_id)).push_report(
-                report, job=self.prometheus_job, grouping_key=self._grouping_key()
+            written = outputs.attempt(
+                f"write the drift report to {self.output_path}",
+                write_text,
+                self.output_path,
+                report.to_json() + "\n",
             )
-            self.log.info("pushed drift metrics to %s", pushed.url)
+            if written:
+                self.log.info("wrote drift report to %s", written)
+        if self.html_output_path:
+            html = outputs.attempt(
+                f"write the HTML drift report to {self.html_output_path}",
+                lambda: write_text(str(self.html_output_path), report.to_html()),
+            )
+            if html:
+                self.log.info("wrote HTML drift report to %s", html)
+        if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
+            pushed = outputs.attempt(
+                "push the drift metrics",
+                lambda: PushgatewayHook(str(self.prometheus_conn_id)).push_report(
+                    report, job=self.prometheus_job, grouping_key=self._grouping_key()
+                ),
+            )
+            if pushed:
+                self.log.info("pushed drift metrics to %s", pushed.url)
         result = report.to_dict(bins=self.xcom_bins)
         self.log.info(
             "drift check on %s: status=%s, %d/%d features drifted %s",
@@ -196,6 +215,12 @@ class DriftCheckOperator(BaseDriftklOperator):
         )
         if self.emit_asset_metadata:
             self.emit_asset_extra(context, asset_metadata(result, report_path=written))
+        if outputs.failures:
+            context["ti"].xcom_push(key="return_value", value=result)
+            outputs.raise_if_any(
+                f"drift check on {report.dataset} finished (status={summary['status']}; the "
+                "report is in XCom)"
+            )
         if not report.is_drifted:
             return result
         message = (

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import driftkl
 from driftkl.integrations.airflow._io import write_text
-from driftkl.integrations.airflow.operators.base import BaseDriftklOperator
+from driftkl.integrations.airflow.operators.base import BaseDriftklOperator, OutputFailures
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -28,7 +28,8 @@ class ProfileBuildOperator(BaseDriftklOperator):
     be scheduled on the profile Asset.
 
     A configuration error fails without retry, a data error keeps the task's retries (see
-    :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`).
+    :data:`driftkl.integrations.airflow.operators.base.ERROR_POLICIES`). A profile that cannot
+    be written fails the task without retry (a retry would fit the profile again).
 
     Args:
         data: reference Parquet file/folder/glob or DataFrame. Templated.
@@ -63,7 +64,11 @@ class ProfileBuildOperator(BaseDriftklOperator):
         prof = self.call_core(
             driftkl.profile, self.data, config=self.config, **dict(self.config_overrides or {})
         )
-        written = write_text(self.output_path, prof.to_json())
+        outputs = OutputFailures(self.log)
+        written = outputs.attempt(
+            f"write the profile to {self.output_path}", write_text, self.output_path, prof.to_json()
+        )
+        outputs.raise_if_any(f"profile of {prof.rows} rows built ({prof.content_hash})")
         features = [f.name for f in prof.features]
         self.log.info(
             "wrote reference profile %s: %d features, %d rows, %s",
