@@ -312,6 +312,11 @@ def load_config(
             log_base(base)
         except ValueError as exc:
             raise ConfigError(f"base: {exc}. Hint: use 2 (bits), e (nats) or 10.") from exc
+        if base < 1:
+            raise ConfigError(
+                f"base must be greater than 1, got {base!r}: a base below 1 makes every "
+                "divergence negative. Hint: use 2 (bits), e (nats) or 10."
+            )
         out["base"] = float(base)
     if "pseudo_count" in raw:
         out["pseudo_count"] = _number(raw["pseudo_count"], "pseudo_count", minimum=0)

@@ -174,6 +174,8 @@ class FeatureResult:
     contributions: tuple[BinContribution, ...] = ()
     novelty: NoveltyTest | None = None
     novel_values: dict[str, Any] = field(default_factory=dict)
+    reference_rows: int | None = None
+    current_rows: int | None = None
     judged: bool = True
     rule: str = "none"
     reason: str = ""
@@ -181,11 +183,15 @@ class FeatureResult:
     @property
     def n_reference(self) -> int:
         """Reference rows (missing included)."""
+        if self.reference_rows is not None:  # rebuilt from a dict without bins (the XCom form)
+            return self.reference_rows
         return sum(self.reference_counts)
 
     @property
     def n_current(self) -> int:
         """Current rows (missing included)."""
+        if self.current_rows is not None:
+            return self.current_rows
         return sum(self.current_counts)
 
     def to_dict(self, *, bins: bool = True) -> dict[str, Any]:
@@ -262,6 +268,10 @@ class FeatureResult:
             novel_values={
                 k: v for k, v in (d.get("novelty") or {}).items() if k in _NOVEL_VALUE_KEYS
             },
+            reference_rows=None
+            if d.get("bins") or "n_reference" not in d
+            else int(d["n_reference"]),
+            current_rows=None if d.get("bins") or "n_current" not in d else int(d["n_current"]),
             judged=bool(decision.get("judged", True)),
             rule=str(decision.get("rule", "none")),
             reason=str(decision.get("reason", "")),

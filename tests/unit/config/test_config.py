@@ -117,3 +117,9 @@ def test_drift_config_passes_through_and_accepts_overrides():
     assert load_config(cfg) is cfg
     assert load_config(cfg, base=10).base == 10
     assert load_config(cfg, base=10).dataset == "x"
+
+
+def test_a_base_below_one_is_refused():
+    """A logarithm base below 1 would make every divergence negative: a ConfigError."""
+    with pytest.raises(ConfigError, match="base must be greater than 1"):
+        load_config(base=0.5)

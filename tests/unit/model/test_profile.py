@@ -103,3 +103,15 @@ def test_merge_with_different_bins_is_an_error(frame):
     b = driftkl.profile(frame.iloc[1000:])
     with pytest.raises(driftkl.ProfileError, match="bins differ"):
         a.merge(b)
+
+
+def test_a_report_rebuilt_from_its_xcom_form_keeps_its_row_counts():
+    """from_dict(to_dict(bins=False)) (what XCom carries) keeps n_reference and n_current."""
+    ref = pd.DataFrame({"x": np.arange(500.0), "c": ["a", "b"] * 250})
+    cur = pd.DataFrame({"x": np.arange(300.0), "c": ["a"] * 300})
+    report = driftkl.compare(ref, cur)
+    back = driftkl.DriftReport.from_dict(report.to_dict(bins=False))
+    for a, b in zip(report.features, back.features, strict=True):
+        assert (b.n_reference, b.n_current) == (a.n_reference, a.n_current) == (500, 300)
+    full = driftkl.DriftReport.from_dict(report.to_dict())
+    assert full.features[0].n_current == 300 and full.features[0].reference_rows is None
