@@ -4,8 +4,8 @@ Numeric quantile edges are exact (``numpy.quantile`` over all finite reference v
 a column's values fit ``binning.reference_memory_mib`` they are gathered and sorted in memory:
 all such columns are read in one stream of column passes
 (:func:`~driftkl.fitting.plan.fit_passes`), and each pass is sorted, fitted and released as
-soon as it is read, while the next pass is decoded; so the reference is read once and memory
-is bounded by a pass. Otherwise (or when the length is unknown, as for
+soon as it is read, before the next is consumed; so the reference is read once and memory is
+bounded by a pass. Otherwise (or when the length is unknown, as for
 a dask DataFrame) the column is fitted in streaming passes (:mod:`driftkl.fitting.streaming`)
 with the same exact result. The rule is the same for every engine.
 """
@@ -100,9 +100,11 @@ def _fit_in_memory(
                 [(n, pool.submit(one, n, accs.pop(n, Accumulator(naturals[n])))) for n in columns]
             )
             del accs, result
-            # back-pressure: reading waits while more passes than fitting threads are still
-            # being fitted, so gathered values never pile up beyond a few passes
-            while len(unfinished) > threads:
+            # back-pressure: the next pass is read once this one is fitted (its columns in
+            # parallel), so memory holds one pass's values; the engine still decodes a few
+            # batches ahead. Overlapping more passes was measured: no faster on 2 cores, and
+            # +60 MiB on W1.
+            while unfinished:
                 fitted.update((n, f.result()) for n, f in unfinished.popleft())
         while unfinished:
             fitted.update((n, f.result()) for n, f in unfinished.popleft())
