@@ -95,6 +95,8 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
     assert ti.try_number == 1
     log = capfd.readouterr().out
     assert "drift in orders: amount, country (2/7 features); on_drift='fail'" in log
+    assert "why amount is drift: js_divergence " in log  # the reason, in the task log
+    assert "why country is drift: " in log and "→ drift" in log
     report = xcom(dr, "check_orders_drift")  # pushed before failing, for notifiers
     assert set(report["summary"]["drifted_features"]) == DRIFTED
 

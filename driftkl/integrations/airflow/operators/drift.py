@@ -213,6 +213,9 @@ class DriftCheckOperator(BaseDriftklOperator):
             summary["features_checked"],
             summary["drifted_features"],
         )
+        for feature in report.features:  # why, for whoever reads the task log at 3 a.m.
+            if feature.status != "ok":
+                self.log.info("why %s is %s: %s", feature.name, feature.status, feature.reason)
         if self.emit_asset_metadata:
             self.emit_asset_extra(context, asset_metadata(result, report_path=written))
         if outputs.failures:
