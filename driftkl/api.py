@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from driftkl._version import __version__
-from driftkl.columns import natural_kind, type_name
+from driftkl.columns import natural_kind, timezone_note, type_name
 from driftkl.config import DriftConfig, load_config
 from driftkl.counting import Novel, count_source
 from driftkl.engines.local import resolve_threads
@@ -189,12 +189,18 @@ def _measure_all(
     novel: Mapping[str, Novel],
     columns: list[str],
     cfg: DriftConfig,
+    *,
+    schema: pa.Schema,
 ) -> list[FeatureResult]:
     """Every feature measured, on the local threads (the noise-floor draws dominate)."""
     threads = min(resolve_threads(cfg.execution.threads), max(len(columns), 1))
 
     def one(c: str) -> FeatureResult:
-        return measure_feature(prof.feature(c), counts[c], cfg, novel=novel.get(c))
+        feature = prof.feature(c)
+        note = timezone_note(feature.dtype, schema.field(c).type)
+        if note is not None:
+            feature = dataclasses.replace(feature, notes=(*feature.notes, note))
+        return measure_feature(feature, counts[c], cfg, novel=novel.get(c))
 
     if threads == 1:
         return [one(c) for c in columns]
@@ -256,7 +262,7 @@ def compare(
     source, engine = _open(current, "current", cfg)
     _check_compatible(prof, source, columns)
     counts, rows, novel = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
-    results = decide(_measure_all(prof, counts, novel, columns, cfg), cfg)
+    results = decide(_measure_all(prof, counts, novel, columns, cfg, schema=source.schema), cfg)
     return DriftReport(
         features=results,
         dataset=cfg.dataset,
@@ -272,7 +278,7 @@ def compare(
             "novelty": dataclasses.asdict(cfg.novelty),
             "event_time": cfg.event_time,
         },
-        reference={"source": ref_desc, "rows": prof.rows, "profile_hash": prof.content_hash},
+        reference={"source": ref_desc, "rows": prof.rows, "profile_hash": prof.fingerprint},
         current={"source": _describe(current, source), "rows": rows},
         created_at=_now(),
         duration_seconds=round(time.perf_counter() - started, 6),

@@ -22,6 +22,7 @@ __all__ = [
     "as_strings",
     "exact_integers",
     "from_numpy",
+    "is_unicode",
     "natural_kind",
     "pyarrow_compute",
     "raw_values",
@@ -260,11 +261,11 @@ def from_numpy(x: NDArray[Any]) -> pa.Array:
 
 
 def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
-    """Dictionary-encode an Arrow array's values as strings (categories are compared as text).
+    r"""Dictionary-encode an Arrow array's values as strings (categories are compared as text).
 
     Booleans become ``"true"``/``"false"``, integers their decimal text. Text that is not
     valid UTF-8 (Arrow and Parquet do not check it) has each invalid byte replaced by its
-    ``\\xNN`` escape, on both sides alike, so the category is kept and can be printed.
+    ``\xNN`` escape, on both sides alike, so the category is kept and can be printed.
     """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -282,8 +283,21 @@ def as_strings(arr: ArrowArray) -> pa.DictionaryArray:
     return arr if values is dictionary else pa.DictionaryArray.from_arrays(arr.indices, values)
 
 
+def is_unicode(text: str) -> bool:
+    r"""Whether ``text`` can be written as UTF-8 (it holds no lone surrogate).
+
+    >>> is_unicode("caf\u00e9"), is_unicode("caf\udce9")
+    (True, False)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def valid_text(values: pa.Array) -> pa.Array:
-    """``values`` as a UTF-8 ``string`` array; invalid bytes become ``\\xNN`` escapes.
+    r"""``values`` as a UTF-8 ``string`` array; invalid bytes become ``\xNN`` escapes.
 
     Validating is one pass over the distinct values' bytes; only an array that holds invalid
     text is converted, value by value (distinct values, never rows).

@@ -50,6 +50,7 @@ def _fit_column(
     if kind == "categorical":
         levels, counts = np.unique(values, return_counts=True)  # sorted input: a linear pass
         return fit_integer_categorical(name, levels, counts, acc.n_missing, binning)
+    values = values.astype(np.float64, copy=False)  # ids beyond 2**53: edges as streamed
     return fit_sorted(name, values, acc.n_missing, kind=kind, binning=binning, where=where)
 
 

@@ -93,7 +93,11 @@ def numeric_edges(
     if plan.edges is not None:
         return plan.edges
     if plan.method == "uniform":
-        return np.linspace(summary.minimum, summary.maximum, plan.bins + 1)
+        # min + (max - min) * t overflows for values more than the float range apart;
+        # a weighted mean of the two ends cannot
+        t = np.linspace(0.0, 1.0, plan.bins + 1)
+        lo, hi = np.float64(summary.minimum), np.float64(summary.maximum)
+        return lo * (1.0 - t) + hi * t
     return quantiles(np.linspace(0.0, 1.0, plan.bins + 1))
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from driftkl.columns import as_float_seconds
+from driftkl.columns import as_float_seconds, exact_integers
 from driftkl.counting import count_source, require_rows
 from driftkl.engines.base import merge_by_key
 from driftkl.fitting.categorical import fit_integer_categorical
@@ -74,7 +74,7 @@ class ColumnStats:
     minimum: float
     maximum: float
     sketch: Any  # serialised (bytes) or live KLL sketch, or None
-    distinct: dict[float, int] | None  # integer columns: value counts while there are few
+    distinct: dict[Any, int] | None  # integer columns: exact value counts while there are few
     distinct_max: int | None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -129,7 +129,8 @@ def _stats(
         n_neg = int(np.count_nonzero(x == -np.inf)) if finite.size != x.size else 0
         distinct = None
         if distinct_max is not None:
-            uniq, counts = np.unique(finite, return_counts=True)
+            ints = exact_integers(batch.column(name))  # ids beyond 2**53 stay distinct
+            uniq, counts = np.unique(finite if ints is None else ints[0], return_counts=True)
             if uniq.size <= distinct_max:
                 distinct = dict(zip(uniq.tolist(), counts.tolist(), strict=True))
         out[name] = ColumnStats(
@@ -270,8 +271,9 @@ def fit_streaming(
         st = stats[name]
         binning = binning_for(name)
         if kinds[name] == "integer" and st.distinct is not None:
-            uniq = np.asarray(sorted(st.distinct), dtype=np.float64)
-            per_value = np.asarray([st.distinct[v] for v in uniq.tolist()], dtype=np.int64)
+            keys = sorted(st.distinct)
+            uniq = np.asarray(keys)  # int64 or uint64 for integer columns: exact
+            per_value = np.asarray([st.distinct[v] for v in keys], dtype=np.int64)
             n_missing = st.n_missing + st.n_neg_inf + st.n_pos_inf
             fitted[name] = fit_integer_categorical(name, uniq, per_value, n_missing, binning)
             continue

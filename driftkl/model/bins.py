@@ -10,8 +10,7 @@ Every feature's distribution is a vector of counts over a fixed list of bins:
   had, ``missing`` for nulls.
 
 Counting runs on numpy/Arrow buffers: ``searchsorted`` + ``bincount`` for numbers, dictionary
-codes + a lookup table for categories; no Python object is built per row. Integer columns
-are compared with the edges on their exact values (ids and hashes beyond 2**53 included).
+codes + a lookup table for categories; no Python object is built per row.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ import pyarrow as pa
 from driftkl.columns import (
     as_float_seconds,
     as_strings,
-    exact_integers,
     pyarrow_compute,
     raw_values,
     validity,
@@ -125,30 +123,6 @@ def edge_labels(edges: tuple[float, ...], *, datetime: bool) -> list[str]:
     return labels
 
 
-def _integer_bounds(edges: tuple[float, ...]) -> list[int]:
-    """Exact integer boundaries: an integer ``v`` is in bin ``#{b <= v}`` (0 = below).
-
-    ``e <= v`` is ``ceil(e) <= v`` for an integer ``v``, and ``v <= ek`` is
-    ``v < floor(ek) + 1``; Python integers hold every boundary exactly.
-    """
-    if len(edges) == 1 or edges[0] == edges[-1]:
-        return [math.ceil(edges[0]), math.floor(edges[0]) + 1]
-    return [*(math.ceil(e) for e in edges[:-1]), math.floor(edges[-1]) + 1]
-
-
-def _count_less(x: NDArray[Any], bound: int, *, is_sorted: bool) -> int:
-    """``#{v < bound}`` over integers ``x``; ``bound`` may lie outside their type's range."""
-    info = np.iinfo(x.dtype)
-    if bound > info.max:
-        return int(x.size)
-    if bound <= info.min:
-        return 0
-    b = x.dtype.type(bound)
-    if is_sorted:
-        return int(np.searchsorted(x, b, side="left"))
-    return int(np.count_nonzero(x < b))
-
-
 @dataclass(frozen=True)
 class NumericBins:
     """Edges for a numeric or datetime column (datetimes in seconds since the epoch, UTC).
@@ -195,15 +169,18 @@ class NumericBins:
         return self.n_bins - 1
 
     def count_values(self, x: NDArray[Any]) -> NDArray[np.int64]:
-        """Count values into the bins: floats (NaN = missing) or integers (compared exactly).
+        """Count float values (NaN = missing) into the bins.
 
         A value ``v`` goes to the inner bin ``i`` when ``e(i-1) <= v < e(i)``, to the last
         inner bin when ``v == ek``, below/above when outside ``[e0, ek]`` (infinities too).
         With few edges this counts ``v < e`` per edge (one vectorised pass each, no index
-        array); with many it uses ``searchsorted``. Both give the same integers.
+        array); with many it uses ``searchsorted``. Both give the same integers. Integers
+        are compared as their nearest float64, as the edges were fitted (see
+        :func:`~driftkl.columns.as_float_seconds`), so the reference minimum and maximum of
+        an id column beyond 2**53 stay inside the range.
         """
         if x.dtype.kind in "iu":
-            return self._count_integers(x, is_sorted=False)
+            x = x.astype(np.float64)
         edges = np.asarray(self.edges, dtype=np.float64)
         k = self.n_bins - 3
         n_nan = int(np.count_nonzero(np.isnan(x)))
@@ -235,10 +212,11 @@ class NumericBins:
         """Count ascending-sorted values without NaN; equal to :meth:`count_values` on them.
 
         Binary-searches the edges in the sorted values (``O(k log n)``), as the reference fit
-        does after sorting a column for its exact quantiles.
+        does after sorting a column for its exact quantiles. Integers (sorted) are compared as
+        their nearest float64, like :meth:`count_values`.
         """
         if s.dtype.kind in "iu":
-            return self._count_integers(s, is_sorted=True)
+            s = s.astype(np.float64)
         edges = np.asarray(self.edges, dtype=np.float64)
         k = self.n_bins - 3
         n = int(s.size)
@@ -254,32 +232,9 @@ class NumericBins:
         counts[k + 1] = n - last
         return counts
 
-    def _count_integers(self, x: NDArray[Any], *, is_sorted: bool) -> NDArray[np.int64]:
-        """Exact counts of integers (no missing values): compared with integer boundaries."""
-        bounds = _integer_bounds(self.edges)
-        k = self.n_bins - 3  # len(bounds) == k + 1
-        counts = np.zeros(k + 3, dtype=np.int64)
-        if is_sorted or len(bounds) <= _COMPARE_MAX_EDGES:
-            cum = np.array([_count_less(x, b, is_sorted=is_sorted) for b in bounds])
-            counts[0] = cum[0]
-            counts[1 : k + 1] = np.diff(cum)
-            counts[k + 1] = x.size - cum[-1]
-            return counts
-        info = np.iinfo(x.dtype)
-        inside = np.array([max(b, info.min) for b in bounds if b <= info.max], dtype=x.dtype)
-        pos = np.searchsorted(inside, x, side="right")
-        counts[: k + 2] = np.bincount(pos, minlength=k + 2)
-        return counts
-
     def count(self, arr: ArrowArray) -> NDArray[np.int64]:
-        """Count an Arrow array into the bins (integer columns on their exact values)."""
-        ints = exact_integers(arr)
-        if ints is None:
-            return self.count_values(as_float_seconds(arr))
-        values, n_null = ints
-        counts = self._count_integers(values, is_sorted=False)
-        counts[-1] += n_null
-        return counts
+        """Count an Arrow array into the bins."""
+        return self.count_values(as_float_seconds(arr))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form stored in profiles."""
@@ -418,15 +373,17 @@ class CategoricalBins:
 BinSpec = NumericBins | CategoricalBins
 
 _HINT = "Hint: rebuild it from the reference data with `driftkl profile`."
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean"}
+_ONE = {"strings": "a string", "numbers": "a number", "integers": "an integer"}
 
 
 def json_type(value: Any) -> str:
     """What a parsed JSON value is, for messages (``"an array"``, ``"the number 3"``)."""
     if value is None:
         return "null"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"the number {value!r}" if len(repr(value)) <= 40 else "a number"  # noqa: PLR2004
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        what = "the string" if isinstance(value, str) else "the number"
+        return f"{what} {value!r}" if len(repr(value)) <= 40 else what[4:]  # noqa: PLR2004
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
@@ -445,7 +402,8 @@ def checked_list(
         raise invalid_profile(where, f"has {len(value)} entries, more than the limit of {limit}")
     for i, v in enumerate(value):
         if isinstance(v, bool) or not isinstance(v, item):
-            raise invalid_profile(f"{where}[{i}]", f"must be {what[:-1]}, not {json_type(v)}")
+            one = _ONE.get(what, what)
+            raise invalid_profile(f"{where}[{i}]", f"must be {one}, not {json_type(v)}")
     return value
 
 

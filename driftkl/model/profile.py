@@ -1,9 +1,13 @@
 """Reference profiles: bins fitted once on the reference, with the reference's counts.
 
 A profile is saved as deterministic, human-diffable JSON (sorted keys, two-space indent) with a
-``content_hash`` over everything else, so edits and truncation are detected on load. Profiles
-with the same bin specifications merge by adding counts, so a reference can be built partition
-by partition (``driftkl.profile(part, bins=first_profile)`` then :meth:`Profile.merge`).
+``content_hash`` over everything else, so edits and truncation are detected on load. A hash
+proves nothing about a file someone wrote on purpose, so loading also checks everything before
+it is used, within :class:`ProfileLimits`: sizes and nesting first, then (after the hash) the
+types, finite increasing edges, non-negative integer counts matching the bins and the rows,
+and unique feature names. Every error names the key path. Profiles with the same bin
+specifications merge by adding counts, so a reference can be built partition by partition
+(``driftkl.profile(part, bins=first_profile)`` then :meth:`Profile.merge`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,16 +24,69 @@ import numpy as np
 
 from driftkl._files import write_atomic
 from driftkl._version import __version__
+from driftkl.columns import is_unicode
 from driftkl.errors import ProfileError
-from driftkl.model.bins import BinSpec, bins_from_dict
+from driftkl.model.bins import (
+    MAX_CATEGORIES,
+    MAX_EDGES,
+    BinSpec,
+    CategoricalBins,
+    bins_from_dict,
+    checked_list,
+    invalid_profile,
+    json_type,
+)
 
 if TYPE_CHECKING:
     import os
 
-__all__ = ["PROFILE_FORMAT_VERSION", "FeatureProfile", "Profile"]
+__all__ = ["PROFILE_FORMAT_VERSION", "FeatureProfile", "Profile", "ProfileLimits"]
 
 PROFILE_FORMAT = "driftkl.profile"
 PROFILE_FORMAT_VERSION = 1
+KINDS = ("numeric", "datetime", "categorical")
+MAX_COUNT = 2**63 - 1  # counts are summed as int64
+
+
+@dataclass(frozen=True)
+class ProfileLimits:
+    """Caps on a profile read from a file or a dict, checked before it is used.
+
+    Attributes:
+        max_bytes: size of the JSON text.
+        max_depth: nesting of objects and arrays (a profile written by driftkl needs 6).
+        max_features: features in one profile.
+        max_edges: edges of one numeric feature.
+        max_categories: categories (kept plus ``other``) of one categorical feature.
+        max_notes: notes of one feature.
+    """
+
+    max_bytes: int = 512 * 2**20
+    max_depth: int = 32
+    max_features: int = 100_000
+    max_edges: int = MAX_EDGES
+    max_categories: int = MAX_CATEGORIES
+    max_notes: int = 1_000
+
+
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_profile(where, f"must be a whole number, not {json_type(value)}")
+    if not 0 <= value <= MAX_COUNT:
+        raise invalid_profile(where, f"is {value}, outside 0 .. {MAX_COUNT}")
+    return value
+
+
+def _kind_of(bins: BinSpec) -> str:
+    if isinstance(bins, CategoricalBins):
+        return "categorical"
+    return "datetime" if bins.datetime else "numeric"
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise invalid_profile(where, f"must be a string, not {json_type(value)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -60,21 +118,45 @@ class FeatureProfile:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> FeatureProfile:
-        """Rebuild from :meth:`to_dict` form."""
-        bins = bins_from_dict(d["bins"])
-        counts = tuple(int(c) for c in d["counts"])
-        if len(counts) != bins.n_bins or any(c < 0 for c in counts):
-            raise ProfileError(
-                f"feature {d['name']!r}: {len(counts)} counts for {bins.n_bins} bins"
+    def from_dict(
+        cls, d: Any, *, where: str = "feature", limits: ProfileLimits | None = None
+    ) -> FeatureProfile:
+        """Rebuild from :meth:`to_dict` form, checking every part (errors name ``where``)."""
+        lim = limits or ProfileLimits()
+        if not isinstance(d, dict):
+            raise invalid_profile(where, f"must be an object, not {json_type(d)}")
+        kind = d.get("kind")
+        if kind not in KINDS:
+            raise invalid_profile(
+                f"{where}.kind", f"is {json_type(kind)}; expected one of {', '.join(KINDS)}"
             )
+        bins = bins_from_dict(
+            d.get("bins"),
+            where=f"{where}.bins",
+            max_edges=lim.max_edges,
+            max_categories=lim.max_categories,
+        )
+        if _kind_of(bins) != kind:
+            raise invalid_profile(f"{where}.bins.type", f"does not match the kind {kind!r}")
+        most = max(lim.max_edges, lim.max_categories) + 3
+        raw = checked_list(
+            d.get("counts"), f"{where}.counts", item=int, what="integers", limit=most
+        )
+        if len(raw) != bins.n_bins:
+            raise invalid_profile(
+                f"{where}.counts", f"has {len(raw)} counts for {bins.n_bins} bins"
+            )
+        counts = tuple(_count(c, f"{where}.counts[{i}]") for i, c in enumerate(raw))
+        notes = checked_list(
+            d.get("notes", []), f"{where}.notes", item=str, what="strings", limit=lim.max_notes
+        )
         return cls(
-            name=str(d["name"]),
-            kind=str(d["kind"]),
-            dtype=str(d["dtype"]),
+            name=_text(d.get("name"), f"{where}.name"),
+            kind=kind,
+            dtype=_text(d.get("dtype"), f"{where}.dtype"),
             bins=bins,
             counts=counts,
-            notes=tuple(d.get("notes", ())),
+            notes=tuple(notes),
         )
 
 
@@ -133,8 +215,25 @@ class Profile:
 
     @property
     def content_hash(self) -> str:
-        """``sha256:<hex>`` of the canonical JSON of everything but the hash itself."""
+        """``sha256:<hex>`` of the canonical JSON of everything but the hash itself.
+
+        The file's integrity check (any edit is detected on load); it changes with the
+        creation time. Reports identify a profile by :attr:`fingerprint` instead.
+        """
         return _hash(self._body())
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of what the profile means: its bins, counts, rows and settings.
+
+        Two profiles of the same data with the same settings have the same fingerprint
+        whenever, wherever and with whatever engine they were built; it is the report's
+        ``reference.profile_hash`` (a stable Prometheus label value).
+        """
+        body = self._body()
+        return _hash(
+            {k: body[k] for k in ("format", "format_version", "rows", "config", "features")}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, including ``content_hash``."""
@@ -151,8 +250,15 @@ class Profile:
         return write_atomic(path, self.to_json())
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], *, where: str = "profile") -> Profile:
-        """Rebuild and verify a profile from its JSON form."""
+    def from_dict(
+        cls, d: Any, *, where: str = "profile", limits: ProfileLimits | None = None
+    ) -> Profile:
+        """Rebuild and verify a profile from its JSON form.
+
+        Sizes and nesting are checked first (bounded work whatever the input), then the
+        content hash, then every part's type and meaning; errors name ``where`` and the key.
+        """
+        lim = limits or ProfileLimits()
         if not isinstance(d, dict) or d.get("format") != PROFILE_FORMAT:
             raise ProfileError(
                 f'{where} is not a driftkl profile (no "format": "{PROFILE_FORMAT}"). '
@@ -165,6 +271,13 @@ class Profile:
                 f"({__version__}) reads version {PROFILE_FORMAT_VERSION}. Hint: rebuild the "
                 "profile from the reference data with this driftkl version."
             )
+        features = d.get("features")
+        if isinstance(features, list) and len(features) > lim.max_features:
+            raise invalid_profile(
+                f"{where}: features",
+                f"has {len(features)} entries, more than the limit of {lim.max_features}",
+            )
+        _scan(d, where, lim)
         stored = d.get("content_hash")
         body = {k: v for k, v in d.items() if k != "content_hash"}
         if stored != _hash(body):
@@ -172,35 +285,93 @@ class Profile:
                 f"{where} fails its content hash check (stored {stored!r}): it was edited or "
                 "damaged after it was written. Hint: rebuild it with `driftkl profile`."
             )
-        try:
-            features = tuple(FeatureProfile.from_dict(f) for f in d["features"])
-            return cls(
-                features=features,
-                rows=int(d["rows"]),
-                source=dict(d["source"]),
-                config=dict(d["config"]),
-                created_at=str(d["created_at"]),
-                driftkl_version=str(d["driftkl_version"]),
+        if not isinstance(features, list) or not features:
+            problem = "is empty" if features == [] else f"is {json_type(features)}"
+            raise invalid_profile(
+                f"{where}: features", f"{problem}; a profile has an array of one feature or more"
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProfileError(f"{where} is malformed: {exc!r}") from exc
+        feats = tuple(
+            FeatureProfile.from_dict(f, where=f"{where}: features[{i}]", limits=lim)
+            for i, f in enumerate(features)
+        )
+        rows = _count(d.get("rows"), f"{where}: rows")
+        _check_features(feats, rows, where)
+        for key in ("source", "config"):
+            if not isinstance(d.get(key), dict):
+                raise invalid_profile(
+                    f"{where}: {key}", f"must be an object, not {json_type(d.get(key))}"
+                )
+        return cls(
+            features=feats,
+            rows=rows,
+            source=dict(d["source"]),
+            config=dict(d["config"]),
+            created_at=_text(d.get("created_at"), f"{where}: created_at"),
+            driftkl_version=_text(d.get("driftkl_version"), f"{where}: driftkl_version"),
+        )
+
+    @classmethod
+    def from_json(
+        cls, text: str, *, where: str = "profile", limits: ProfileLimits | None = None
+    ) -> Profile:
+        """Parse and verify a profile's JSON text (``NaN``/``Infinity`` tokens are refused)."""
+        lim = limits or ProfileLimits()
+        if len(text) > lim.max_bytes:
+            raise ProfileError(
+                f"{where} is larger than the limit of {lim.max_bytes} bytes. Hint: check the "
+                "file, or raise ProfileLimits.max_bytes for a profile this large."
+            )
+
+        def refuse(token: str) -> None:
+            raise ProfileError(
+                f"{where} holds the token {token}, which is not JSON (numbers must be finite). "
+                "Hint: rebuild it with `driftkl profile`."
+            )
+
+        try:
+            data = json.loads(text, parse_constant=refuse)
+        except ProfileError:
+            raise
+        except json.JSONDecodeError as exc:
+            raise ProfileError(
+                f"{where} is not valid JSON ({exc}); it may be truncated. "
+                "Hint: rebuild it with `driftkl profile`."
+            ) from exc
+        except (ValueError, RecursionError) as exc:  # 5 000-digit numbers, deep nesting
+            raise ProfileError(
+                f"{where} cannot be read as JSON ({exc or 'nested too deeply'}). "
+                "Hint: rebuild it with `driftkl profile`."
+            ) from exc
+        return cls.from_dict(data, where=where, limits=lim)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Profile:
-        """Load and verify a profile saved by :meth:`save`."""
+        """Load and verify a profile saved by :meth:`save` (default :class:`ProfileLimits`)."""
         p = Path(path)
+        where = f"profile {str(p)!r}"
+        limit = ProfileLimits().max_bytes
+        if p.exists() and not p.is_file():
+            raise ProfileError(
+                f"{where} is not a regular file. Hint: pass the path of a profile JSON file."
+            )
         try:
-            text = p.read_text(encoding="utf-8")
+            with p.open("rb") as fh:
+                raw = fh.read(limit + 1)
         except OSError as exc:
             raise ProfileError(f"cannot read profile {str(p)!r}: {exc.strerror or exc}") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        if len(raw) > limit:
             raise ProfileError(
-                f"profile {str(p)!r} is not valid JSON ({exc}); it may be truncated. "
+                f"{where} is larger than the limit of {limit} bytes. Hint: check the file, or "
+                "read it with Profile.from_json(text, limits=ProfileLimits(max_bytes=...))."
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProfileError(
+                f"{where} is not UTF-8 text (invalid byte at offset {exc.start}). "
                 "Hint: rebuild it with `driftkl profile`."
             ) from exc
-        return cls.from_dict(data, where=f"profile {str(p)!r}")
+        return cls.from_json(text, where=where)
 
     def merge(self, other: Profile) -> Profile:
         """Add another profile's counts; both must have identical features and bins."""
@@ -226,3 +397,64 @@ class Profile:
             created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             source={**self.source, "merged_from": [self.content_hash, other.content_hash]},
         )
+
+
+def _check_features(feats: tuple[FeatureProfile, ...], rows: int, where: str) -> None:
+    """Unique names, and counts that add up to the profile's rows (each feature counts all)."""
+    seen: dict[str, int] = {}
+    for i, f in enumerate(feats):
+        if f.name in seen:
+            raise invalid_profile(
+                f"{where}: features[{i}].name",
+                f"repeats the feature name {f.name!r} of features[{seen[f.name]}]",
+            )
+        seen[f.name] = i
+        if f.rows != rows:
+            raise invalid_profile(
+                f"{where}: features[{i}].counts",
+                f"add up to {f.rows} rows, but the profile has {rows} rows",
+            )
+
+
+def _key(path: str, key: Any) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+
+
+def _scan(d: dict[str, Any], where: str, lim: ProfileLimits) -> None:
+    """Before anything else: bounded nesting and array sizes, finite numbers, valid text.
+
+    One pass over the values, no recursion, so a hostile document costs time in proportion
+    to its size and fails before it is hashed or used.
+    """
+    longest = max(lim.max_features, lim.max_edges + 3, lim.max_categories + 3, lim.max_notes)
+    stack: list[tuple[Any, str, int]] = [(d, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        at = f"{where}: {path or 'the document'}"
+        if depth > lim.max_depth:
+            raise invalid_profile(at, f"is nested more than {lim.max_depth} levels deep")
+        if isinstance(node, list) and len(node) > longest:
+            raise invalid_profile(at, f"has {len(node)} entries, more than any limit allows")
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            problem = _problem(value)
+            if isinstance(node, dict) and not isinstance(key, str):
+                problem = f"is under the key {key!r}, which is not a string"
+            elif isinstance(node, dict):
+                problem = _problem(key) or problem
+            if problem:
+                raise invalid_profile(f"{where}: {_key(path, key)}", problem)
+            if isinstance(value, (dict, list)):
+                stack.append((value, _key(path, key), depth + 1))
+
+
+def _problem(value: Any) -> str | None:
+    """What is wrong with a scalar JSON value, if anything."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"is {value}, which JSON does not allow (numbers must be finite)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**64:
+        return "is a number too large for a profile"
+    if isinstance(value, str) and not value.isascii() and not is_unicode(value):
+        return "holds text that is not valid Unicode (a lone surrogate)"
+    if not isinstance(value, (str, int, float, bool, dict, list)) and value is not None:
+        return f"is a {type(value).__name__}, which is not JSON"
+    return None

@@ -26,6 +26,7 @@ from driftkl.sources.base import (
     DEFAULT_BATCH_SIZE,
     Partition,
     Source,
+    check_names,
     column_passes,
 )
 from driftkl.sources.dask_frame import DaskFrameSource, is_dask_frame
@@ -63,7 +64,19 @@ def open_source(
         side: used in descriptions and error messages.
         row_filter: ``[column, op, value]`` conditions, applied to Parquet datasets.
         batch_size: rows per streamed batch.
+
+    Raises:
+        InputError: for data that cannot be read, and for duplicate column names (whatever
+            the input: columns are read by name).
     """
+    source = _open(data, side=side, row_filter=row_filter, batch_size=batch_size)
+    check_names(source.schema.names, source.description)
+    return source
+
+
+def _open(
+    data: Any, *, side: str, row_filter: Sequence[tuple[str, str, Any]], batch_size: int
+) -> Source:
     if isinstance(data, pa.Table):
         return TableSource(f"the {side} table", data, batch_size)
     if is_dask_frame(data):

@@ -9,8 +9,12 @@ protocol plus one opener in :mod:`driftkl.sources`.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from driftkl.columns import is_unicode
+from driftkl.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +26,7 @@ __all__ = [
     "DEFAULT_BATCH_SIZE",
     "Partition",
     "Source",
+    "check_names",
     "column_passes",
 ]
 
@@ -41,6 +46,32 @@ def column_passes(columns: Sequence[str]) -> list[list[str]]:
     return [
         list(columns[i : i + COLUMNS_PER_PASS]) for i in range(0, len(columns), COLUMNS_PER_PASS)
     ]
+
+
+def check_names(names: Sequence[str], where: str) -> list[str]:
+    """``names`` as a list, or an :class:`InputError` naming duplicate or non-Unicode ones.
+
+    Every reading pass selects columns by name, so two columns of one name cannot be told
+    apart; a name with a lone surrogate cannot be written to a profile or a report.
+
+    >>> check_names(["a", "b"], "the data")
+    ['a', 'b']
+    """
+    names = list(names)
+    bad = [n for n in names if not is_unicode(n)]
+    if bad:
+        raise InputError(
+            f"{where} has a column named {bad[0]!r}, which is not valid Unicode (it holds a "
+            "lone surrogate). Hint: rename the column."
+        )
+    dupes = sorted(n for n, c in Counter(names).items() if c > 1)
+    if dupes:
+        raise InputError(
+            f"{where} has duplicate column names {dupes}: columns are read by name, so they "
+            "cannot be told apart. Hint: rename or drop the duplicates (in pandas: "
+            "df.loc[:, ~df.columns.duplicated()])."
+        )
+    return names
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 Data is streamed batch by batch through :mod:`pyarrow.parquet` / :mod:`pyarrow.dataset`, so
 memory does not grow with file size; string columns are read as dictionary arrays (codes plus
 the distinct values of each column chunk), so no Python string or per-row Arrow string is
-materialised. Read errors are re-raised as :class:`~driftkl.errors.InputError` naming the file.
+materialised. The files of a folder may differ in schema (:mod:`.parquet_files` unifies them);
+read errors are re-raised as :class:`~driftkl.errors.InputError` naming the file.
 """
 
 from __future__ import annotations
 
 import functools
-import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,17 @@ import pyarrow as pa
 
 from driftkl.errors import InputError
 from driftkl.sources.base import DEFAULT_BATCH_SIZE, Partition
+from driftkl.sources.parquet_files import (
+    conform,
+    differing_files,
+    expand,
+    file_schema,
+    read_error,
+    same_columns,
+    streaming_dataset,
+    string_columns,
+    unify,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -28,6 +39,7 @@ __all__ = ["ParquetSource", "open_parquet"]
 _BATCH_READAHEAD = 4
 _OPEN_FILES = 16
 _FRAGMENT_READAHEAD = 2
+_READ_ERRORS = (pa.ArrowException, OSError, UnicodeDecodeError)
 _OPS = {
     "==": lambda f, v: f == v,
     "!=": lambda f, v: f != v,
@@ -40,32 +52,38 @@ _OPS = {
 }
 
 
-def _read_error(where: str, exc: Exception) -> InputError:
+def _parquet_file(path: str, strings: Sequence[str] = ()) -> Any:
+    """A reader of one file, its ``strings`` columns read as dictionaries (codes + values)."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - pyarrow submodule, loaded on first read
+
+    try:
+        return pq.ParquetFile(path, read_dictionary=list(strings), pre_buffer=False)
+    except KeyError as exc:  # a listed string column is no longer in the file
+        raise _replaced(path, "") from exc
+    except _READ_ERRORS as exc:
+        raise read_error(f"file {path!r}", exc) from exc
+
+
+def _replaced(path: str, where: str) -> InputError:
+    of = f" of {where}" if where else ""
     return InputError(
-        f"cannot read Parquet data from {where}: {exc}. "
-        "Hint: the file may be truncated or not Parquet; re-export it."
+        f"file {path!r}{of} was replaced after the folder was listed: its columns or types "
+        "are not the ones it had. Hint: do not rewrite files while driftkl reads them; write "
+        "new files under a temporary name and rename them into place."
     )
 
 
-def _string_columns(schema: pa.Schema) -> list[str]:
-    return [
-        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-    ]
-
-
-def _parquet_file(path: str, schema: pa.Schema | None = None) -> Any:
-    import pyarrow.parquet as pq  # noqa: PLC0415 - pyarrow submodule, loaded on first read
-
-    strings = _string_columns(schema) if schema is not None else None
-    return pq.ParquetFile(path, read_dictionary=strings, pre_buffer=False)
-
-
-def _read_row_group(arg: tuple[str, int], *, schema: pa.Schema, columns: list[str]) -> pa.Table:
-    path, group = arg
+def _read_row_group(
+    arg: tuple[str, int, tuple[str, ...]], *, schema: pa.Schema, columns: list[str]
+) -> pa.Table:
+    path, group, strings = arg
+    reader = _parquet_file(path, strings)
+    present = [c for c in columns if c in reader.schema_arrow.names]
     try:
-        return _parquet_file(path, schema).read_row_group(group, columns=columns)
-    except (pa.ArrowException, OSError) as exc:
-        raise _read_error(repr(path), exc) from exc
+        table = reader.read_row_group(group, columns=present)
+    except _READ_ERRORS as exc:
+        raise read_error(f"file {path!r}", exc) from exc
+    return conform(table, schema, columns, f"file {path!r}")
 
 
 def _read_fragment(
@@ -73,7 +91,7 @@ def _read_fragment(
 ) -> pa.Table:
     try:
         return fragment.to_table(schema=schema, columns=columns, filter=filt)
-    except (pa.ArrowException, OSError) as exc:
+    except _READ_ERRORS as exc:
         raise InputError(
             f"cannot read Parquet data from {where} ({fragment.path}): {exc}. "
             "Hint: the workers must see the same files (a shared file system or object store)."
@@ -82,7 +100,11 @@ def _read_fragment(
 
 @dataclass(frozen=True)
 class ParquetSource:
-    """Parquet data read file by file (``files``) or through a dataset scanner (``dataset``)."""
+    """Parquet data read file by file (``files``) or through a dataset scanner (``dataset``).
+
+    ``file_schemas`` are the schemas the files had when they were listed: a file rewritten
+    since then is refused by name rather than read with other columns.
+    """
 
     description: str
     schema: pa.Schema
@@ -92,6 +114,7 @@ class ParquetSource:
     filter: Any = None
     batch_size: int = DEFAULT_BATCH_SIZE
     engine_hint: str | None = None
+    file_schemas: dict[str, pa.Schema] = field(default_factory=dict, compare=False, repr=False)
     opened: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def open_file(self, path: str) -> Any:
@@ -102,22 +125,40 @@ class ParquetSource:
         """
         reader = self.opened.pop(path, None)
         if reader is None:
-            reader = _parquet_file(path, self.schema)
+            reader = _parquet_file(path, self.strings(path))
+            listed = self.file_schemas.get(path)
+            if listed is not None and not same_columns(reader.schema_arrow, listed):
+                raise _replaced(path, self.description)
             while len(self.opened) >= _OPEN_FILES:
                 self.opened.pop(next(iter(self.opened)))
         self.opened[path] = reader  # most recently used last
         return reader
 
+    def strings(self, path: str) -> tuple[str, ...]:
+        """The string columns of ``path`` (as listed), read as dictionaries."""
+        listed = self.file_schemas.get(path, self.schema)
+        return tuple(c for c in string_columns(self.schema) if c in listed.names)
+
+    def _file_batches(self, path: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        reader = self.open_file(path)
+        present = [c for c in columns if c in reader.schema_arrow.names]
+        where = f"file {path!r}"
+        try:
+            for batch in reader.iter_batches(
+                batch_size=self.batch_size, columns=present, use_threads=True
+            ):
+                yield conform(batch, self.schema, columns, where)
+        except _READ_ERRORS as exc:
+            raise read_error(where, exc) from exc
+
     def batches(self, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
         """Record batches of ``columns``, file by file (or from the dataset scanner)."""
+        if self.files is not None:
+            for path in self.files:
+                yield from self._file_batches(path, list(columns))
+            return
+        dataset = self.scan_dataset if self.scan_dataset is not None else self.dataset
         try:
-            if self.files is not None:
-                for path in self.files:
-                    yield from self.open_file(path).iter_batches(
-                        batch_size=self.batch_size, columns=list(columns), use_threads=True
-                    )
-                return
-            dataset = self.scan_dataset if self.scan_dataset is not None else self.dataset
             scanner = dataset.scanner(
                 columns=list(columns),
                 filter=self.filter,
@@ -127,8 +168,10 @@ class ParquetSource:
                 fragment_readahead=_FRAGMENT_READAHEAD,
             )
             yield from scanner.to_batches()
-        except (pa.ArrowException, OSError) as exc:
-            raise _read_error(self.description, exc) from exc
+        except _READ_ERRORS as exc:
+            suspects = differing_files(self.file_schemas, self.schema, columns)
+            named = f" (files whose column types differ: {suspects[:3]})" if suspects else ""
+            raise read_error(f"{self.description}{named}", exc) from exc
 
     def count_rows(self) -> int | None:
         """Rows from the Parquet metadata (``None`` if a filtered count fails)."""
@@ -136,7 +179,7 @@ class ParquetSource:
             return sum(int(self.open_file(f).metadata.num_rows) for f in self.files)
         try:
             return int(self.dataset.count_rows(filter=self.filter))
-        except (pa.ArrowException, OSError):
+        except _READ_ERRORS:
             return None
 
     def partitions(self, columns: Sequence[str]) -> list[Partition]:
@@ -145,7 +188,7 @@ class ParquetSource:
         if self.files is not None:
             read = functools.partial(_read_row_group, schema=self.schema, columns=cols)
             return [
-                Partition(read, (path, g))
+                Partition(read, (path, g, self.strings(path)))
                 for path in self.files
                 for g in range(self.open_file(path).metadata.num_row_groups)
             ]
@@ -168,17 +211,6 @@ class ParquetSource:
         return out
 
 
-def _expand(path: str) -> list[str] | str:
-    if any(ch in path for ch in "*?["):
-        files = sorted(glob.glob(path, recursive=True))  # noqa: PTH207 - glob patterns
-        if not files:
-            raise InputError(f"no files match {path!r}. Hint: check the pattern and the folder.")
-        return files
-    if not Path(path).exists():
-        raise InputError(f"{path!r} does not exist. Hint: check the path (and templating).")
-    return path
-
-
 def _to_expression(conditions: Sequence[tuple[str, str, Any]]) -> Any:
     if not conditions:
         return None
@@ -191,54 +223,29 @@ def _to_expression(conditions: Sequence[tuple[str, str, Any]]) -> Any:
     return expr
 
 
-def _streaming_dataset(target: Any, schema: pa.Schema, *, dictionary: bool) -> Any:
-    """The same files, set up for streaming: strings as dictionary arrays, no pre-buffering.
-
-    Dictionary reading keeps string columns as codes plus each chunk's distinct values (no
-    per-row strings); without pre-buffering, only the column chunks being decoded are in
-    memory (pre-buffering loads whole row groups, which costs both memory and time here).
-    Returns ``None`` (read plainly) if the files do not come back with the same columns.
-    """
+def _open_dataset(target: Any, description: str, schema: pa.Schema | None = None) -> Any:
     import pyarrow.dataset as ds  # noqa: PLC0415 - imports pandas: only for datasets
 
-    strings = _string_columns(schema) if dictionary else []  # a filter may compare strings
-    fmt = ds.ParquetFileFormat(
-        read_options=ds.ParquetReadOptions(dictionary_columns=strings),
-        default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False),
+    try:
+        return ds.dataset(target, format="parquet", partitioning="hive", schema=schema)
+    except _READ_ERRORS as exc:
+        raise read_error(description, exc) from exc
+
+
+def _single_file(target: str, description: str, batch_size: int) -> ParquetSource:
+    """One file: pyarrow.parquet alone (pyarrow.dataset imports pandas, ~0.5 s of start-up)."""
+    reader = _parquet_file(target)
+    try:
+        schema = reader.schema_arrow
+    except _READ_ERRORS as exc:
+        raise read_error(description, exc) from exc
+    return ParquetSource(
+        description,
+        schema,
+        files=(target,),
+        batch_size=batch_size,
+        file_schemas={target: schema.remove_metadata()},
     )
-    try:
-        scan = ds.dataset(target, format=fmt, partitioning="hive")
-    except (pa.ArrowException, OSError):
-        return None
-    for f in schema:
-        if f.name not in scan.schema.names:
-            return None
-        got = scan.schema.field(f.name).type
-        want_dict = f.name in strings
-        if (want_dict and not pa.types.is_dictionary(got)) or (not want_dict and got != f.type):
-            return None
-    return scan
-
-
-def _plain_files(dataset: Any) -> tuple[str, ...] | None:
-    """The dataset's files if each can be streamed on its own (same schema, no partition keys).
-
-    Streaming file by file with :class:`pyarrow.parquet.ParquetFile` keeps memory flat on
-    folders of many files; the dataset scanner's resident memory grows with the number of
-    files read (measured: 407 MiB at 2 files, 554 MiB at 10 files of W1).
-    """
-    import pyarrow.parquet as pq  # noqa: PLC0415 - pyarrow submodule
-
-    files = tuple(dataset.files)
-    if not files or not all(Path(f).is_file() for f in files):
-        return None
-    try:
-        for f in files:
-            if not pq.read_schema(f).remove_metadata().equals(dataset.schema.remove_metadata()):
-                return None
-    except (pa.ArrowException, OSError):
-        return None
-    return files
 
 
 def open_parquet(
@@ -248,45 +255,45 @@ def open_parquet(
     row_filter: Sequence[tuple[str, str, Any]] = (),
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> ParquetSource:
-    """A Parquet file, folder (hive-style ``key=value`` folders become columns) or glob."""
+    """A Parquet file, folder (hive-style ``key=value`` folders become columns) or glob.
+
+    Every file's schema is read when the folder is opened; files that differ are unified
+    (:func:`~driftkl.sources.parquet_files.unify`), so a column that only later files have is
+    checked too (null in the files without it).
+    """
     path = os.fspath(data)
-    target = _expand(path)
+    target = expand(path)
     description = f"{side} {path!r}"
     if isinstance(target, str) and not row_filter and Path(target).is_file():
-        # one file: pyarrow.parquet alone (pyarrow.dataset imports pandas, ~0.5 s of start-up)
-        try:
-            schema = _parquet_file(target).schema_arrow
-        except (pa.ArrowException, OSError) as exc:
-            raise InputError(
-                f"cannot open {description} as Parquet: {exc}. "
-                "Hint: the file may be truncated, empty or not Parquet."
-            ) from exc
-        return ParquetSource(description, schema, files=(target,), batch_size=batch_size)
-    import pyarrow.dataset as ds  # noqa: PLC0415 - imports pandas: only for datasets
-
-    try:
-        dataset = ds.dataset(target, format="parquet", partitioning="hive")
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(
-            f"cannot open {description} as Parquet: {exc}. "
-            "Hint: the file may be truncated, empty or not Parquet."
-        ) from exc
+        return _single_file(target, description, batch_size)
+    dataset = _open_dataset(target, description)
     if isinstance(target, str) and Path(target).is_dir() and not dataset.files:
         raise InputError(f"folder {path!r} ({side}) holds no Parquet files.")
+    schemas = {f: file_schema(f) for f in dataset.files}
+    in_files = set().union(*(s.names for s in schemas.values()))
+    keys = [f for f in dataset.schema if f.name not in in_files]  # hive partition keys
+    unified = unify(schemas, description)
+    uniform = unified is next(iter(schemas.values()))
+    schema = dataset.schema if uniform else pa.schema([*unified, *keys])
+    if not uniform:
+        dataset = _open_dataset(target, description, schema)
     expr = _to_expression(row_filter)
     if expr is not None:
-        missing = [c for c, _, _ in row_filter if c not in dataset.schema.names]
+        missing = [c for c, _, _ in row_filter if c not in schema.names]
         if missing:
             raise InputError(
-                f"filter names column(s) {missing} not in {description} "
-                f"(columns: {dataset.schema.names})."
+                f"filter names column(s) {missing} not in {description} (columns: {schema.names})."
             )
+    plain = expr is None and not keys and all(Path(f).is_file() for f in schemas)
     return ParquetSource(
         description,
-        dataset.schema,
-        files=_plain_files(dataset) if expr is None else None,
+        schema,
+        files=tuple(schemas) if plain else None,
         dataset=dataset,
-        scan_dataset=_streaming_dataset(target, dataset.schema, dictionary=expr is None),
+        scan_dataset=(
+            streaming_dataset(target, schema, dictionary=expr is None) if uniform else None
+        ),
         filter=expr,
         batch_size=batch_size,
+        file_schemas=schemas,
     )

@@ -94,9 +94,14 @@ def linear_quantiles(
     upper = np.minimum(lower + 1, n - 1)
     a = value_at(lower)
     b = value_at(upper)
-    diff = b - a
-    out = np.add(a, diff * gamma)
-    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)  # noqa: PLR2004
+    with np.errstate(over="ignore", invalid="ignore"):  # values more than the float range apart
+        diff = b - a
+        out = np.add(a, diff * gamma)
+        np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)  # noqa: PLR2004
+    overflow = np.isinf(diff) & np.isfinite(a) & np.isfinite(b)
+    if overflow.any():  # a weighted mean of finite values stays finite and between them
+        g = gamma[overflow]
+        out[overflow] = a[overflow] * (1 - g) + b[overflow] * g
     return out
 
 

@@ -94,7 +94,7 @@ def test_streaming_fit_is_merge_order_independent():
     assert base.to_dict()["features"] == driftkl.profile(ref).to_dict()["features"]
     for seed in (1, 2):
         prof = driftkl.profile(ref, engine="shuffled", threads=seed, **small)
-        assert prof.content_hash == base.content_hash
+        assert prof.fingerprint == base.fingerprint
 
 
 def test_unknown_engine_names_the_available_ones():
@@ -108,5 +108,5 @@ def test_profiles_hash_the_same_whatever_the_execution_settings():
     ref = _data(4, 0.0, 5_000)
     base = driftkl.profile(ref)
     other = driftkl.profile(ref, threads=1, batch_size=777)
-    assert other.content_hash == base.content_hash
+    assert other.fingerprint == base.fingerprint
     assert not set(base.config) & {"engine", "threads", "scheduler", "batch_size"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -36,7 +37,7 @@ def test_save_load_round_trip_gives_identical_report(tmp_path, frame):
     assert a.features == b.features
     by_path = driftkl.compare(str(path), cur)  # a profile path works like the loaded profile
     assert by_path.features == a.features
-    assert driftkl.compare(path, cur).reference["profile_hash"] == prof.content_hash
+    assert driftkl.compare(path, cur).reference["profile_hash"] == prof.fingerprint
 
 
 def test_profile_json_is_deterministic_and_has_metadata(tmp_path, frame):
@@ -115,3 +116,13 @@ def test_a_report_rebuilt_from_its_xcom_form_keeps_its_row_counts():
         assert (b.n_reference, b.n_current) == (a.n_reference, a.n_current) == (500, 300)
     full = driftkl.DriftReport.from_dict(report.to_dict())
     assert full.features[0].n_current == 300 and full.features[0].reference_rows is None
+
+
+def test_the_fingerprint_is_what_the_profile_means_not_when_it_was_built():
+    """Same data and settings: same fingerprint (the report's profile_hash), other hashes."""
+    frame = pd.DataFrame({"x": np.arange(200.0), "c": ["a", "b"] * 100})
+    a, b = driftkl.profile(frame), driftkl.profile(frame)
+    b = dataclasses.replace(b, created_at="2001-01-01T00:00:00+00:00", source={"description": "x"})
+    assert a.fingerprint == b.fingerprint
+    assert a.content_hash != b.content_hash  # the file's integrity check covers everything
+    assert driftkl.profile(frame, binning={"bins": 5}).fingerprint != a.fingerprint
