@@ -97,7 +97,7 @@ def numeric_edges(
         # a weighted mean of the two ends cannot
         t = np.linspace(0.0, 1.0, plan.bins + 1)
         lo, hi = np.float64(summary.minimum), np.float64(summary.maximum)
-        return lo * (1.0 - t) + hi * t
+        return np.asarray(lo * (1.0 - t) + hi * t, dtype=np.float64)
     return quantiles(np.linspace(0.0, 1.0, plan.bins + 1))
 
 
