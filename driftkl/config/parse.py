@@ -37,7 +37,12 @@ from driftkl.config.model import (
 from driftkl.errors import ConfigError
 from driftkl.stats.divergence import log_base
 
-__all__ = ["load_config", "reject_unknown"]
+__all__ = ["MAX_BINS", "MAX_DRAWS", "load_config", "reject_unknown"]
+
+#: Most numeric bins of a column (``bins``, or ``edges`` minus one): more cost memory, not sense.
+MAX_BINS = 10_000
+#: Most Monte Carlo draws of the noise floor (each draw holds both samples' counts).
+MAX_DRAWS = 10_000
 
 
 def reject_unknown(keys: set[str], allowed: tuple[str, ...], where: str) -> None:
@@ -62,9 +67,14 @@ def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
     return float(value)
 
 
-def _integer(value: Any, where: str, *, minimum: int) -> int:
+def _integer(value: Any, where: str, *, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{where} must be an integer >= {minimum}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(
+            f"{where} must be at most {maximum:,}, got {value:,}. Hint: more would only cost "
+            "memory and time; lower it."
+        )
     return value
 
 
@@ -126,7 +136,7 @@ def _binning(value: Any, where: str) -> BinningConfig:
     b = BinningConfig(**raw)
     if b.method not in NUMERIC_METHODS:
         raise ConfigError(f"{where}.method must be one of {NUMERIC_METHODS}, got {b.method!r}")
-    _integer(b.bins, f"{where}.bins", minimum=1)
+    _integer(b.bins, f"{where}.bins", minimum=1, maximum=MAX_BINS)
     _integer(b.min_count, f"{where}.min_count", minimum=0)
     _integer(b.top_k, f"{where}.top_k", minimum=1)
     _integer(b.max_vocabulary, f"{where}.max_vocabulary", minimum=0)
@@ -145,11 +155,17 @@ def _column(name: str, value: Any) -> ColumnConfig:
         raise ConfigError(f"{where}.method must be one of {NUMERIC_METHODS}, got {raw['method']!r}")
     for key, minimum in (("bins", 1), ("min_count", 0), ("top_k", 1)):
         if raw.get(key) is not None:
-            _integer(raw[key], f"{where}.{key}", minimum=minimum)
+            top = MAX_BINS if key == "bins" else None
+            _integer(raw[key], f"{where}.{key}", minimum=minimum, maximum=top)
     if raw.get("edges") is not None:
         edges = raw["edges"]
         if not isinstance(edges, (list, tuple)) or len(edges) < 2:  # noqa: PLR2004
             raise ConfigError(f"{where}.edges must be a list of at least 2 numbers, got {edges!r}")
+        if len(edges) > MAX_BINS + 1:
+            raise ConfigError(
+                f"{where}.edges has {len(edges):,} edges, more than {MAX_BINS + 1:,}. "
+                "Hint: fewer, wider bins."
+            )
         nums = tuple(_number(e, f"{where}.edges") for e in edges)
         if any(b <= a for a, b in itertools.pairwise(nums)):
             raise ConfigError(f"{where}.edges must be strictly increasing, got {list(nums)}")
@@ -169,6 +185,12 @@ def _filter(value: Any) -> tuple[tuple[str, str, Any], ...]:
             raise ConfigError(
                 f"filter condition {cond!r} must be [column, op, value] with op one of {ops}. "
                 "Hint: filter: [[dt, '>=', '2026-01-01']]"
+            )
+        if cond[1] in ("in", "not in") and not isinstance(cond[2], (list, tuple)):
+            raise ConfigError(
+                f"filter condition {list(cond)!r}: {cond[1]!r} needs a list of values, got "
+                f"{cond[2]!r}. Hint: filter: [[{cond[0]}, '{cond[1]}', [value1, value2]]] in "
+                "the config file"
             )
         out.append((str(cond[0]), str(cond[1]), cond[2]))
     return tuple(out)
@@ -219,6 +241,7 @@ def _noise_floor(value: Any) -> NoiseFloorConfig:
         v = getattr(out, key)
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
             raise ConfigError(f"noise_floor.{key} must be an integer >= {lo}, got {v!r}")
+    _integer(out.draws, "noise_floor.draws", minimum=1, maximum=MAX_DRAWS)
     return out
 
 

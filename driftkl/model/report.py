@@ -367,21 +367,31 @@ class DriftReport:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DriftReport:
         """Rebuild a report from :meth:`to_dict` form (e.g. a saved JSON report or an XCom)."""
+        if not isinstance(d, dict):
+            raise InputError(f"a driftkl report is a JSON object, not {type(d).__name__}")
         if d.get("schema") != REPORT_SCHEMA or d.get("schema_version") != REPORT_SCHEMA_VERSION:
             raise InputError(
                 f"not a driftkl report of schema version {REPORT_SCHEMA_VERSION} "
                 f"(schema={d.get('schema')!r}, version={d.get('schema_version')!r})"
             )
-        return cls(
-            features=tuple(FeatureResult.from_dict(f) for f in d["features"]),
-            dataset=d["dataset"],
-            settings=dict(d["settings"]),
-            reference=dict(d["reference"]),
-            current=dict(d["current"]),
-            created_at=d["created_at"],
-            duration_seconds=float(d["duration_seconds"]),
-            driftkl_version=d.get("driftkl_version", ""),
-        )
+        try:
+            return cls(
+                features=tuple(FeatureResult.from_dict(f) for f in d["features"]),
+                dataset=d["dataset"],
+                settings=dict(d["settings"]),
+                reference=dict(d["reference"]),
+                current=dict(d["current"]),
+                created_at=d["created_at"],
+                duration_seconds=float(d["duration_seconds"]),
+                driftkl_version=d.get("driftkl_version", ""),
+            )
+        # a dict edited by hand or another tool: missing keys, wrong types, float(10**400)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
+            problem = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise InputError(
+                f"not a valid driftkl report (dataset {d.get('dataset')!r}): {problem}. Hint: "
+                "pass a dict written by DriftReport.to_dict(), unedited."
+            ) from exc
 
     def to_frame(self) -> pd.DataFrame:
         """One row per feature: status, each metric's value (column names carry the unit)."""

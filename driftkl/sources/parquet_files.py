@@ -142,6 +142,14 @@ def unify(schemas: dict[str, pa.Schema], where: str) -> pa.Schema:
             and without a time zone, ...).
     """
     items = list(schemas.items())
+    for path, schema in items:  # one file with a name twice cannot be matched column by column
+        names = schema.names
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise InputError(
+                f"file {path!r} of {where} has duplicate column names {dupes}. Hint: rewrite "
+                "it with unique column names."
+            )
     first = items[0][1]
     if all(s.equals(first) for _, s in items[1:]):
         return first
