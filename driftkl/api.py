@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import os
 import time
@@ -21,7 +22,7 @@ from driftkl.config import DriftConfig, load_config
 from driftkl.counting import Novel, count_source
 from driftkl.engines.local import resolve_threads
 from driftkl.engines.registry import get_engine
-from driftkl.errors import ColumnNotFoundError, SchemaMismatchError
+from driftkl.errors import ColumnNotFoundError, ConfigError, SchemaMismatchError
 from driftkl.evaluation.decide import decide
 from driftkl.evaluation.evaluate import measure_feature
 from driftkl.fitting.fit import fit_source
@@ -32,7 +33,7 @@ from driftkl.sources import Source, open_source
 from driftkl.stats.divergence import unit_name
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     import pyarrow as pa
@@ -112,6 +113,7 @@ def profile(
             for c in columns
         )
     else:
+        _check_named_columns(cfg, names, source.description)
         columns = select_columns(names, cfg.include, cfg.exclude, source.description)
         fitted, rows = fit_source(
             source,
@@ -150,6 +152,16 @@ _COMPATIBLE = {
     "datetime": {"datetime"},
     "categorical": {"categorical", "integer"},
 }
+
+
+def _check_named_columns(cfg: DriftConfig, names: Sequence[str], where: str) -> None:
+    """``exclude`` and ``columns.<name>`` naming no column are typos that silently do nothing."""
+    named = [("exclude", c) for c in cfg.exclude] + [(f"columns.{c}", c) for c in cfg.columns]
+    for key, column in named:
+        if column not in names:
+            close = difflib.get_close_matches(column, list(names), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"columns are {list(names)}"
+            raise ConfigError(f"{key} names {column!r}, which is not in {where}. Hint: {hint}")
 
 
 def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None:
@@ -259,7 +271,15 @@ def compare(
     columns = [
         c for c in prof.names if (cfg.include is None or c in cfg.include) and c not in cfg.exclude
     ]
+    if not columns:
+        raise ConfigError(
+            f"no columns left to check: include/exclude leave none of the profile's "
+            f"{list(prof.names)}. Hint: check include and exclude."
+        )
     source, engine = _open(current, "current", cfg)
+    if isinstance(reference, Profile):  # a profile built here was checked against its data
+        known = list(dict.fromkeys([*prof.names, *source.schema.names]))
+        _check_named_columns(cfg, known, f"the reference profile or {source.description}")
     _check_compatible(prof, source, columns)
     counts, rows, novel = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
     results = decide(_measure_all(prof, counts, novel, columns, cfg, schema=source.schema), cfg)

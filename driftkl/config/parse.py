@@ -37,7 +37,9 @@ from driftkl.config.model import (
 from driftkl.errors import ConfigError
 from driftkl.stats.divergence import log_base
 
-__all__ = ["MAX_BINS", "MAX_DRAWS", "load_config", "reject_unknown"]
+__all__ = ["MAX_BINS", "MAX_DRAWS", "PSEUDO_COUNT_MAX", "load_config", "reject_unknown"]
+
+PSEUDO_COUNT_MAX = 10.0
 
 #: Most numeric bins of a column (``bins``, or ``edges`` minus one): more cost memory, not sense.
 MAX_BINS = 10_000
@@ -49,7 +51,7 @@ def reject_unknown(keys: set[str], allowed: tuple[str, ...], where: str) -> None
     """Raise :class:`ConfigError` for the first unknown key, suggesting the closest allowed."""
     if not keys:
         return
-    key = min(keys)
+    key = min(keys, key=str)
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"allowed keys are {', '.join(allowed)}"
     raise ConfigError(f"unknown config key {key!r} in {where}. Hint: {hint}")
@@ -60,6 +62,11 @@ def _fields(cls: type) -> tuple[str, ...]:
 
 
 def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
+    if isinstance(value, str):  # YAML 1.1 reads 1e-2 (no dot) as a string
+        try:
+            value = float(value)
+        except ValueError:
+            raise ConfigError(f"{where} must be a finite number, got {value!r}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigError(f"{where} must be a finite number, got {value!r}")
     if minimum is not None and value < minimum:
@@ -271,6 +278,10 @@ def _read_yaml(path: str | Path) -> Mapping[str, Any]:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {str(p)!r}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {str(p)!r} is not UTF-8 text ({exc}). Hint: save it as UTF-8."
+        ) from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -308,6 +319,9 @@ def load_config(
     else:
         raise ConfigError(f"config must be a path, a mapping or a DriftConfig, got {config!r}")
     raw.update({k: v for k, v in overrides.items() if v is not None})
+    odd = [k for k in raw if not isinstance(k, str)]
+    if odd:
+        raise ConfigError(f"config keys must be text, got {odd[0]!r}. Hint: quote it or fix it.")
     allowed = _fields(DriftConfig)
     reject_unknown(set(raw) - set(allowed), allowed, "the config")
 
@@ -343,6 +357,11 @@ def load_config(
         out["base"] = float(base)
     if "pseudo_count" in raw:
         out["pseudo_count"] = _number(raw["pseudo_count"], "pseudo_count", minimum=0)
+        if out["pseudo_count"] > PSEUDO_COUNT_MAX:
+            raise ConfigError(
+                f"pseudo_count must be at most {PSEUDO_COUNT_MAX}, got {raw['pseudo_count']!r}: "
+                "a larger prior swamps the counts and hides every difference. Hint: 0.5."
+            )
     if "metrics" in raw:
         metrics = _names(raw["metrics"], "metrics")
         for m in metrics:

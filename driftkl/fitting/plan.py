@@ -56,7 +56,14 @@ def column_kinds(
     for name in columns:
         dtype = schema.field(name).type
         natural = natural_kind(dtype, name, where)
-        configured = binning_for(name).kind
+        binning = binning_for(name)
+        configured = binning.kind
+        if binning.edges is not None and natural == "categorical":
+            raise InputError(
+                f"columns.{name}.edges set for column {name!r} in {where}, which holds "
+                f"{type_name(dtype)} values: edges bin numbers and times. Hint: remove the "
+                f"edges, or cast the column to a number."
+            )
         if configured in ("numeric", "datetime") and natural == "categorical":
             raise InputError(
                 f"column {name!r} in {where} has type {type_name(dtype)} and cannot be binned "

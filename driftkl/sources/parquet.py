@@ -211,14 +211,37 @@ class ParquetSource:
         return out
 
 
-def _to_expression(conditions: Sequence[tuple[str, str, Any]]) -> Any:
+def _typed(value: Any, column: str, t: pa.DataType, where: str) -> Any:
+    """A filter value as the column's type (``'10'`` from the command line on a number column)."""
+    if isinstance(value, (list, tuple)):
+        return [_typed(v, column, t, where) for v in value]
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    try:
+        return pa.scalar(value).cast(t)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise InputError(
+            f"filter value {value!r} for column {column!r} of {where} is not a "
+            f"{t} ({exc}). Hint: compare the column with a value of its type."
+        ) from exc
+
+
+def _to_expression(
+    conditions: Sequence[tuple[str, str, Any]], schema: pa.Schema, where: str
+) -> Any:
     if not conditions:
         return None
     import pyarrow.compute as pc  # noqa: PLC0415 - about 80 ms, only for filters
 
+    missing = [c for c, _, _ in conditions if c not in schema.names]
+    if missing:
+        raise InputError(
+            f"filter names column(s) {missing} not in {where} (columns: {schema.names})."
+        )
     expr = None
     for column, op, value in conditions:
-        term = _OPS[op](pc.field(column), value)
+        typed = _typed(value, column, schema.field(column).type, where)
+        term = _OPS[op](pc.field(column), typed)
         expr = term if expr is None else expr & term
     return expr
 
@@ -277,13 +300,7 @@ def open_parquet(
     schema = dataset.schema if uniform else pa.schema([*unified, *keys])
     if not uniform:
         dataset = _open_dataset(target, description, schema)
-    expr = _to_expression(row_filter)
-    if expr is not None:
-        missing = [c for c, _, _ in row_filter if c not in schema.names]
-        if missing:
-            raise InputError(
-                f"filter names column(s) {missing} not in {description} (columns: {schema.names})."
-            )
+    expr = _to_expression(row_filter, schema, description)
     plain = expr is None and not keys and all(Path(f).is_file() for f in schemas)
     return ParquetSource(
         description,
