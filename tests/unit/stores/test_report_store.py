@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,8 +68,7 @@ def test_damaged_report_file_is_named(tmp_path):
     """A stored file that is not a report raises an InputError naming it."""
     store = driftkl.ReportStore(tmp_path)
     written = store.put(_report(), at="2026-11-01")
-    with open(written, "w", encoding="utf-8") as fh:
-        fh.write("{not json")
+    Path(written).write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match=r"orders/2026-11-01T00-00-00Z_.*not a readable"):
         store.reports()
 
