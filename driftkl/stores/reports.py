@@ -131,12 +131,20 @@ class ReportStore:
         Raises:
             InputError: a stored file is not a readable driftkl report (named).
         """
+        return [report for _, report in self.items(dataset, since)]
+
+    def items(
+        self,
+        dataset: str | None = None,
+        since: str | dt.datetime | dt.date | None = None,
+    ) -> list[tuple[dt.datetime, DriftReport]]:
+        """``(time filed, report)`` pairs, oldest first; arguments as for :meth:`reports`."""
         start = None if since is None else as_utc(since, "since")
         out = []
-        for _, f in sorted(self._entries(dataset, start)):
+        for when, f in sorted(self._entries(dataset, start)):
             text = self.location.read_text(f)
             try:
-                out.append(DriftReport.from_dict(json.loads(text)))
+                out.append((when, DriftReport.from_dict(json.loads(text))))
             except (ValueError, InputError) as exc:
                 raise InputError(
                     f"{f!r} in the report store {self.url!r} is not a readable driftkl report: "
