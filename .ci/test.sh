@@ -31,8 +31,8 @@ echo "== pip install -e '.[all]' --group dev"
 .venv/bin/python -m pip install -q -e '.[all]' --group dev
 
 echo "== ruff"
-.venv/bin/ruff check driftkl tests dags benchmarks docker
-.venv/bin/ruff format --check driftkl tests dags benchmarks docker
+.venv/bin/ruff check driftkl tests dags benchmarks docker docs/_ext
+.venv/bin/ruff format --check driftkl tests dags benchmarks docker docs/_ext
 echo "== mypy (strict)"
 .venv/bin/mypy
 echo "== lint-imports (layer contracts in pyproject.toml)"
