@@ -95,6 +95,9 @@ def test_schema_changes_round_trip_and_old_reports_still_load():
     assert driftkl.DriftReport.from_dict(d).schema_changes == ()
     with pytest.raises(ValueError, match="renamed"):
         SchemaChange.from_dict({"column": "a", "change": "renamed"})
+    d["schema_changes"] = [{"column": "a", "change": "missing", "status": "bad"}]
+    with pytest.raises(driftkl.InputError, match="status 'bad'"):
+        driftkl.DriftReport.from_dict(d)
 
 
 def test_every_rendering_shows_the_changes():
