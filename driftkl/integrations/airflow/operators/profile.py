@@ -62,11 +62,11 @@ class ProfileBuildOperator(BaseDriftklOperator):
         *,
         data: Any,
         output_path: str | None = None,
+        config: str | Mapping[str, Any] | None = None,
+        config_overrides: Mapping[str, Any] | None = None,
         bins: Any = None,
         profile_store: str | None = None,
         profile_key: str | None = None,
-        config: str | Mapping[str, Any] | None = None,
-        config_overrides: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """Store the arguments; all work happens in :meth:`execute`."""
