@@ -403,7 +403,11 @@ class DriftReport:
             ) from exc
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per feature: status, each metric's value (column names carry the unit)."""
+        """One row per feature: status, each metric's value (column names carry the unit).
+
+        A column missing, added or retyped in the current data is one more row, with rule
+        ``schema_change``, its status and reason, and no values.
+        """
         import pandas as pd  # noqa: PLC0415
 
         rows = []
@@ -437,6 +441,16 @@ class DriftReport:
             row["unseen_share"] = f.unseen_share
             row["missing_share"] = f.missing_share
             rows.append(row)
+        rows += [
+            {
+                "feature": c.column,
+                "kind": "",
+                "status": c.status,
+                "rule": "schema_change",
+                "reason": c.reason,
+            }
+            for c in self.schema_changes
+        ]
         frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
         return frame
 
