@@ -39,7 +39,7 @@ color:#222;background:#fff;max-width:1200px;padding:4px 8px;line-height:1.4}
 text-align:left!important;white-space:nowrap}
 .driftkl th{vertical-align:bottom}
 .driftkl td.num,.driftkl th.num{text-align:right!important;font-variant-numeric:tabular-nums}
-.driftkl td.wrap{white-space:normal;min-width:14em;max-width:24em}
+.driftkl td.wrap{white-space:normal;min-width:14em;max-width:32em}
 .driftkl .badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600;font-size:12px;
 white-space:nowrap}
 .driftkl .muted{color:#555;font-size:12px}

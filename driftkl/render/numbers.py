@@ -7,6 +7,8 @@ One formatter per kind of number, so a table, a plot title and a reason line nev
 ('<1e-300', '0.012', 'p < 1e-300', 'p = 0.5')
 >>> format_noise_floor(float("inf")), format_noise_floor(1.46e-4), format_noise_floor(None)
 ('unbounded', '0.000146', '')
+>>> format_share(0.0), format_share(0.0004), format_share(0.2971)
+('0%', '<0.1%', '29.7%')
 >>> describe_log("nats", 2.718281828459045), describe_log("bits", 2.0)
 ('nats (natural log)', 'bits (log base 2)')
 """
@@ -21,11 +23,13 @@ __all__ = [
     "format_noise_floor",
     "format_number",
     "format_p_value",
+    "format_share",
     "p_equals",
 ]
 
 _TINY_P = 1e-300
 _SMALL = 1e-4
+_SMALL_SHARE = 0.0005  # rounds to 0.0%
 _BASE_NAMES = {2.0: "log base 2", 10.0: "log base 10"}
 
 UNBOUNDED_FLOOR_NOTE = (
@@ -58,6 +62,13 @@ def format_number(x: float | None, digits: int = 3) -> str:
     if x != 0 and abs(x) < _SMALL:
         return f"{x:.2e}"
     return f"{x:.{digits}g}"
+
+
+def format_share(x: float) -> str:
+    """A share of rows as a percentage; a non-zero share too small for 0.1% is ``<0.1%``."""
+    if x == 0:
+        return "0%"
+    return "<0.1%" if x < _SMALL_SHARE else f"{x:.1%}"
 
 
 def format_noise_floor(x: float | None, digits: int = 3) -> str:

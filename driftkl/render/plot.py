@@ -18,7 +18,7 @@ from driftkl.render.figure import (
     deciding_metric,
     display_bins,
 )
-from driftkl.render.numbers import format_noise_floor, format_number, p_equals
+from driftkl.render.numbers import format_noise_floor, format_number, format_share, p_equals
 
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView, ReportView
@@ -76,7 +76,7 @@ def plot_feature(report: ReportView, feature: FeatureView, *, ax: Any = None) ->
     top = max([*ref, *cur, 1e-9])
     for y, r, c in zip(rows, ref, cur, strict=True):
         for dy, share in ((-_BAR / 2, r), (_BAR / 2, c)):
-            ax.annotate(f"{share:.1%}", (share, y + dy), xytext=(3, 0), color="#444",
+            ax.annotate(format_share(share), (share, y + dy), xytext=(3, 0), color="#444",
                         textcoords="offset points", va="center", fontsize=7)  # fmt: skip
     ax.set_xlim(0, top * 1.18)  # room for the share printed after the longest bar
     ax.set_yticks(rows, [b.label for b in bins], fontsize=8)

@@ -17,6 +17,7 @@ from driftkl.render.figure import (
     contribution_labels,
     display_bins,
 )
+from driftkl.render.numbers import format_share
 
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView
@@ -57,7 +58,10 @@ def feature_svg(f: FeatureView) -> str:
         out.append(f'<text x="{contrib_x}" y="13" fill="#555">top contributions</text>')
     for row, b in enumerate(bins):
         y = _TOP_PX + row * _ROW_PX
-        tip = f"{b.label}: reference {b.reference_share:.1%}, current {b.current_share:.1%}"
+        tip = (
+            f"{b.label}: reference {format_share(b.reference_share)}, "
+            f"current {format_share(b.current_share)}"
+        )
         out.append(f"<g><title>{html_text(tip)}</title>")
         out.append(
             f'<text x="{label_px}" y="{y + _BAR_PX + 4}" text-anchor="end" fill="#222">'
@@ -72,7 +76,7 @@ def feature_svg(f: FeatureView) -> str:
                 f'<rect x="{bars_x}" y="{by}" width="{length:.1f}" height="{_BAR_PX - 1}" '
                 f'fill="{colour}"/>'
                 f'<text x="{bars_x + length + 4:.1f}" y="{by + _BAR_PX - 1}" font-size="9.5" '
-                f'fill="#444">{share:.1%}</text>'
+                f'fill="#444">{format_share(share)}</text>'
             )
         if b.label in contrib:
             out.append(
