@@ -158,6 +158,12 @@ def _feature_section(f: FeatureView) -> str:
     )
 
 
+def _schema_count(report: ReportView) -> str:
+    n = len(report.schema_changes)
+    link = f"<a href='#schema-changes'>{n} schema change{'s' if n != 1 else ''}</a>"
+    return f", <b>{link}</b>" if n else ""
+
+
 def _header(report: ReportView, primary: str | None) -> str:
     s = report.summary()
     st = report.settings
@@ -170,7 +176,8 @@ def _header(report: ReportView, primary: str | None) -> str:
     return (
         f"<h2>driftkl: {html_text(report.dataset)} {_badge(s['status'])}</h2>"
         f"<div class='dk-line'><b>{s['features_drifted']}</b> of {s['features_checked']} "
-        f"features drifted, <b>{s['features_warn']}</b> warn; reference rows "
+        f"features drifted, <b>{s['features_warn']}</b> warn{_schema_count(report)}; "
+        "reference rows "
         f"{html_text(report.reference.get('rows'))}, current rows "
         f"{html_text(report.current.get('rows'))}.</div>"
         f"<div class='dk-line muted'>Divergences in "
@@ -185,6 +192,20 @@ def _header(report: ReportView, primary: str | None) -> str:
             if unbounded
             else ""
         )
+    )
+
+
+def _schema_section(report: ReportView) -> str:
+    if not report.schema_changes:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(c.column)}</td><td>{escape(c.change)}</td><td>{_badge(c.status)}</td>"
+        f"<td class='muted'>{escape(c.reason)}</td></tr>"
+        for c in report.schema_changes
+    )
+    return (
+        "<section id='schema-changes'><h3>Schema changes</h3><table><tr><th>column</th>"
+        f"<th>change</th><th>status</th><th>why</th></tr>{rows}</table></section>"
     )
 
 
@@ -208,6 +229,7 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
     body = (
         f"<div class='driftkl'><style>{_CSS}</style>{_header(report, primary)}"
         f"{_summary_table(report, features, primary)}"
+        + _schema_section(report)
         + "".join(_feature_section(f) for f in features)
         + "</div>"
     )

@@ -65,7 +65,7 @@ def _footer(report: ReportView) -> str:
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); divergences in "
+        f"drifted, {s['features_warn']} warn{_schema(report)}); divergences in "
         f"{describe_log(st.get('unit'), st.get('base'))}, KL direction {st.get('direction')} = "
         f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
         f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
@@ -76,6 +76,11 @@ def _floor_note(report: ReportView) -> list[str]:
     """The sentence explaining an ``unbounded`` noise floor, when the report shows one."""
     floors = (m.noise_floor for f in report.features for m in f.metrics.values())
     return [UNBOUNDED_FLOOR_NOTE] if any(x == float("inf") for x in floors) else []
+
+
+def _schema(report: ReportView) -> str:
+    n = len(report.schema_changes)
+    return f", {n} schema change{'s' if n != 1 else ''}" if n else ""
 
 
 def _rule(settings: Mapping[str, Any]) -> str:
@@ -114,6 +119,9 @@ def render_table(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
+    if report.schema_changes:
+        out.append("")
+        out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
     out += [printable(note) for note in _floor_note(report)]
@@ -134,6 +142,14 @@ def render_markdown(report: ReportView) -> str:
         + "|",
     ]
     out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
+    if report.schema_changes:
+        out += ["", "| column | schema change | status | reason |", "|---|---|---|---|"]
+        out += [
+            "| "
+            + " | ".join(markdown_text(x) for x in (c.column, c.change, c.status, c.reason))
+            + " |"
+            for c in report.schema_changes
+        ]
     out += ["", markdown_text(_footer(report))]
     out += [line for note in _floor_note(report) for line in ("", markdown_text(note))]
     return "\n".join(out)

@@ -17,6 +17,7 @@ __all__ = [
     "MetricView",
     "NoveltyView",
     "ReportView",
+    "SchemaChangeView",
     "TestView",
 ]
 
@@ -129,6 +130,19 @@ class FeatureView(Protocol):
     def reason(self) -> str: ...  # noqa: D102
 
 
+class SchemaChangeView(Protocol):
+    """A column missing, added or retyped in the current data."""
+
+    @property
+    def column(self) -> str: ...  # noqa: D102
+    @property
+    def change(self) -> str: ...  # noqa: D102
+    @property
+    def status(self) -> str: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
+
+
 class ReportView(Protocol):
     """A whole report."""
 
@@ -144,4 +158,6 @@ class ReportView(Protocol):
     def reference(self) -> Mapping[str, Any]: ...  # noqa: D102
     @property
     def current(self) -> Mapping[str, Any]: ...  # noqa: D102
+    @property
+    def schema_changes(self) -> Sequence[SchemaChangeView]: ...  # noqa: D102
     def summary(self) -> dict[str, Any]: ...  # noqa: D102
