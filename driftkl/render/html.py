@@ -35,11 +35,13 @@ _CSS = """
 .driftkl{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;
 color:#222;background:#fff;max-width:1200px;padding:4px 8px;line-height:1.4}
 .driftkl table{border-collapse:collapse;margin:8px 0 16px;table-layout:auto!important}
-.driftkl th,.driftkl td{border-bottom:1px solid #ddd;padding:3px 10px;vertical-align:baseline;
+.driftkl th,.driftkl td{border-bottom:1px solid #ddd;padding:3px 8px;vertical-align:baseline;
 text-align:left!important;white-space:nowrap}
 .driftkl th{vertical-align:bottom}
 .driftkl td.num,.driftkl th.num{text-align:right!important;font-variant-numeric:tabular-nums}
-.driftkl td.wrap{white-space:normal;min-width:14em;max-width:32em}
+.driftkl td.wrap{white-space:normal;min-width:12em;max-width:32em}
+.driftkl .dk-scroll{overflow-x:auto}
+.driftkl .nw{white-space:nowrap}
 .driftkl .badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600;font-size:12px;
 white-space:nowrap}
 .driftkl .muted{color:#555;font-size:12px}
@@ -70,8 +72,12 @@ def _primary(report: ReportView) -> str | None:
 
 
 def _metric_head(name: str, m: MetricView) -> str:
-    direction = "" if m.direction == "symmetric" else f"<br>{html_text(m.direction)}"
-    return f"{html_text(name)} [{html_text(m.unit)}]{direction}"
+    direction = (
+        ""
+        if m.direction == "symmetric"
+        else f"<br><span class='muted'>{html_text(m.direction)}</span>"
+    )
+    return f"{html_text(name)}<br>[{html_text(m.unit)}]{direction}"
 
 
 def _warn_drift(m: MetricView) -> str:
@@ -87,42 +93,55 @@ def _levels(m: MetricView) -> str:
     return ", ".join(parts)
 
 
-def _summary_row(f: FeatureView, metric_names: list[str], primary: str | None) -> str:
-    cells = []
-    for n in metric_names:
-        m = f.metrics.get(n)
-        cells.append(f"<td class='num'>{'' if m is None else format_number(m.value)}</td>")
-        if n == primary:
-            floor = "" if m is None else format_noise_floor(m.noise_floor)
-            cells.append(f"<td class='num muted'>{floor}</td>")
-            cells.append(f"<td class='num muted'>{'' if m is None else _warn_drift(m)}</td>")
+def _top_bin(f: FeatureView) -> str:
+    """The largest contributor; its label never breaks across lines (a timestamp has '-')."""
+    if not f.contributions:
+        return ""
+    c = f.contributions[0]
+    share, of = (c.kl_share, "KL") if c.kl_share is not None else (c.js_share, "JS")
+    return f"<span class='nw'>{html_text(c.label)}</span>: {share:.0%} of {of}"
+
+
+def _summary_row(f: FeatureView, others: list[str], primary: str | None) -> str:
+    m = f.metrics.get(primary) if primary else None
+    decision = (
+        "<td></td>" * 3
+        if m is None
+        else f"<td class='num'><b>{format_number(m.value)}</b></td>"
+        f"<td class='num muted'>{format_noise_floor(m.noise_floor)}</td>"
+        f"<td class='num muted'>{_warn_drift(m)}</td>"
+    )
     p = "" if f.test is None else format_p_value(f.test.p_value_adjusted)
-    top = html_text(f.contributions[0].describe()) if f.contributions else ""
+    rest = "".join(
+        f"<td class='num'>{format_number(f.metrics[n].value) if n in f.metrics else ''}</td>"
+        for n in others
+    )
     return (
         f"<tr><td><a href='#feature-{html_text(f.name)}'>{html_text(f.name)}</a></td>"
-        f"<td class='muted'>{html_text(f.kind)}</td>"
-        f"<td title='{html_text(f.reason)}'>{_feature_badge(f)}</td>{''.join(cells)}"
-        f"<td class='num'>{p}</td><td class='wrap'>{top}</td></tr>"
+        f"<td title='{html_text(f.reason)}'>{_feature_badge(f)}</td>{decision}"
+        f"<td class='num'>{p}</td>{rest}<td class='wrap'>{_top_bin(f)}</td></tr>"
     )
 
 
 def _summary_table(report: ReportView, features: list[FeatureView], primary: str | None) -> str:
-    metric_names = list(dict.fromkeys(n for f in features for n in f.metrics))
-    heads = []
-    for n in metric_names:
-        m = next(f.metrics[n] for f in features if n in f.metrics)
-        heads.append(f"<th class='num'>{_metric_head(n, m)}</th>")
-        if n == primary:
-            heads.append(
-                "<th class='num'>noise floor</th><th class='num'>warn / drift<br>thresholds</th>"
-            )
+    """Feature, status, the deciding metric with its floor and thresholds, p, other metrics."""
+    names = list(dict.fromkeys(n for f in features for n in f.metrics))
+    first = {n: next(f.metrics[n] for f in features if n in f.metrics) for n in names}
+    others = [n for n in names if n != primary]
     correction = str((report.settings.get("significance") or {}).get("correction", "none"))
-    p_head = "p-value" if correction == "none" else f"p-value ({html_text(correction)})"
+    p_head = "p-value" if correction == "none" else f"p-value<br>({html_text(correction)})"
+    decision = (
+        ""
+        if primary is None
+        else f"<th class='num'>{_metric_head(primary, first[primary])}</th>"
+        "<th class='num'>noise<br>floor</th><th class='num'>warn / drift<br>thresholds</th>"
+    )
+    rest = "".join(f"<th class='num'>{_metric_head(n, first[n])}</th>" for n in others)
     return (
-        f"<table><tr><th>feature</th><th>kind</th><th>status</th>{''.join(heads)}"
-        f"<th class='num'>{p_head}</th><th>top bin</th></tr>"
-        + "".join(_summary_row(f, metric_names, primary) for f in features)
-        + "</table>"
+        "<div class='dk-scroll'><table><tr><th>feature</th><th>status</th>"
+        f"{decision}<th class='num'>{p_head}</th>{rest}<th>top bin</th></tr>"
+        + "".join(_summary_row(f, others, primary) for f in features)
+        + "</table></div>"
     )
 
 
@@ -200,7 +219,7 @@ def _schema_section(report: ReportView) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{escape(c.column)}</td><td>{escape(c.change)}</td><td>{_badge(c.status)}</td>"
-        f"<td class='muted'>{escape(c.reason)}</td></tr>"
+        f"<td class='muted wrap'>{escape(c.reason)}</td></tr>"
         for c in report.schema_changes
     )
     return (

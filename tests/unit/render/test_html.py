@@ -132,5 +132,6 @@ def test_summary_reads_at_a_glance(report):
         assert f"title='{html.escape(f.reason, quote=True)}'" in table
     assert "<details id='feature-amount' open>" in frag  # drifted: open
     assert "<details id='feature-a&lt;b&amp;c'>" in frag  # ok: folded
-    assert "warn / drift" in table and "noise floor" in table
+    assert "warn / drift" in table and "noise<br>floor" in table
+    assert table.index("js_divergence") < table.index("kl_divergence")  # deciding one first
     assert "1e-300" not in table or "&lt;1e-300" in table
