@@ -72,11 +72,16 @@ def _footer(report: ReportView) -> str:
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
+        f"drifted, {s['features_warn']} warn{_schema(report)}); divergences in {st.get('unit')} "
         f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
         f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
         f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
     )
+
+
+def _schema(report: ReportView) -> str:
+    n = len(report.schema_changes)
+    return f", {n} schema change{'s' if n != 1 else ''}" if n else ""
 
 
 def _rule(settings: Mapping[str, Any]) -> str:
@@ -115,6 +120,9 @@ def render_table(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
+    if report.schema_changes:
+        out.append("")
+        out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
     return "\n".join(out)
@@ -134,5 +142,13 @@ def render_markdown(report: ReportView) -> str:
         + "|",
     ]
     out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
+    if report.schema_changes:
+        out += ["", "| column | schema change | status | reason |", "|---|---|---|---|"]
+        out += [
+            "| "
+            + " | ".join(markdown_text(x) for x in (c.column, c.change, c.status, c.reason))
+            + " |"
+            for c in report.schema_changes
+        ]
     out += ["", markdown_text(_footer(report))]
     return "\n".join(out)
