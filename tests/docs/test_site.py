@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from docs.markdown_blocks import REPO
 
+import driftkl
+import driftkl.integrations.airflow as provider
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -57,3 +60,17 @@ def test_api_reference_renders_docstrings(site: Path) -> None:
     for html in (site / "reference").rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert re.search(r":(class|func|meth|attr|mod|data|exc):", text) is None, html
+
+
+def test_every_public_name_has_a_reference_entry() -> None:
+    """Each name of ``driftkl.__all__`` and of the Airflow provider is on a reference page."""
+    entries = " ".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "docs" / "reference").glob("*.md")
+    )
+    documented = {
+        line.split()[1].rsplit(".", 1)[-1]
+        for line in entries.splitlines()
+        if line.startswith("::: ")
+    }
+    wanted = {n for n in driftkl.__all__ if n != "__version__"} | set(provider.__all__)
+    assert wanted - documented == set()
