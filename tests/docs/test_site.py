@@ -52,7 +52,7 @@ def test_site_loads_nothing_from_the_network(site: Path) -> None:
 
 
 def test_api_reference_renders_docstrings(site: Path) -> None:
-    """The reference pages carry the docstrings, with Sphinx roles turned into code or links."""
+    """The reference carries the docstrings: roles as code or links, doctests as code blocks."""
     api = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
     assert 'id="driftkl.compare"' in api
     assert "Compare current data with a reference, feature by feature." in api
@@ -60,6 +60,9 @@ def test_api_reference_renders_docstrings(site: Path) -> None:
     for html in (site / "reference").rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert re.search(r":(class|func|meth|attr|mod|data|exc):", text) is None, html
+        assert "<blockquote>" not in text, f"{html}: a doctest rendered as a quote"
+    div = (site / "reference" / "divergences" / "index.html").read_text(encoding="utf-8")
+    assert div.count('<span class="gp">&gt;&gt;&gt; </span>') >= 3  # doctest prompts as code
 
 
 def test_every_public_name_has_a_reference_entry() -> None:
