@@ -409,7 +409,8 @@ class DriftReport:
         Compact: ``status``, ``rule``, the deciding ``metric`` with its ``value``, ``unit``,
         ``noise_floor`` and drift ``threshold``, ``p_value_adjusted`` and ``top_bin``.
         ``full=True``: every metric, p-value, share and count, with units and KL direction in
-        the column names (see :mod:`driftkl.render.frame`).
+        the column names (see :mod:`driftkl.render.frame`). A column missing, added or retyped
+        in the current data is one more row, with rule ``schema_change`` and no values.
         """
         return report_frame(self, full=full)
 

@@ -93,6 +93,14 @@ def _full_row(f: FeatureView) -> dict[str, Any]:
     return row
 
 
+def _schema_rows(report: ReportView) -> list[dict[str, Any]]:
+    """A column missing, added or retyped: one row each, rule ``schema_change``, no values."""
+    return [
+        {"feature": c.column, "status": c.status, "rule": "schema_change", "reason": c.reason}
+        for c in report.schema_changes
+    ]
+
+
 def report_frame(report: ReportView, *, full: bool = False) -> pd.DataFrame:
     """One row per feature, indexed by feature name: compact columns, or every column.
 
@@ -105,12 +113,13 @@ def report_frame(report: ReportView, *, full: bool = False) -> pd.DataFrame:
     import pandas as pd  # noqa: PLC0415 - pandas is needed only for this form
 
     if full:
-        whole: pd.DataFrame = pd.DataFrame([_full_row(f) for f in report.features]).set_index(
-            "feature"
-        )
+        whole: pd.DataFrame = pd.DataFrame(
+            [*(_full_row(f) for f in report.features), *_schema_rows(report)]
+        ).set_index("feature")
         return whole
     min_share = float((report.settings.get("novelty") or {}).get("min_share") or 0.0)
     rows = [_compact_row(f, min_share) for f in report.features]
+    rows += [{k: v for k, v in r.items() if k != "reason"} for r in _schema_rows(report)]
     frame = pd.DataFrame(rows, columns=["feature", *COMPACT_COLUMNS]).set_index("feature")
     numbers = ("value", "noise_floor", "threshold", "p_value_adjusted")
     compact: pd.DataFrame = frame.astype(dict.fromkeys(numbers, float))
