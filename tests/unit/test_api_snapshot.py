@@ -67,6 +67,7 @@ SIGNATURES = {
     ),
     "DriftReport.to_frame": (
         "self",
+        "full: 'bool' = False",
         "-> pd.DataFrame",
     ),
     "DriftReport.to_dict": (
