@@ -79,6 +79,6 @@ COMMAND = Command(
         "driftkl compare ref.profile.json cur.parquet --fail-on-drift -o report.json",
         "driftkl compare ref.profile.json cur.parquet --wide | less -S",
         "driftkl compare ref.profile.json cur.parquet --format markdown > summary.md",
-        "driftkl compare ref.profile.json cur.parquet --dataset orders --pushgateway URL",
+        "driftkl compare ref.profile.json cur/ --dataset orders --pushgateway URL",
     ),
 )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from driftkl.cli.command import Command
 from driftkl.cli.display import add_display_options, print_report
 from driftkl.cli.exits import EXIT_ERROR, EXIT_EXPORT, EXIT_OK
-from driftkl.cli.options import bounded_int
+from driftkl.cli.options import add_progress_options, bounded_int
 from driftkl.cli.output import error, write_stdout
 from driftkl.errors import ConfigError
 
@@ -29,6 +29,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
         help=f"rows per generated file (1 to {MAX_DEMO_ROWS:,})",
     )
     add_display_options(p)
+    add_progress_options(p)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,7 +12,13 @@ from driftkl.errors import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["ListOption", "add_config_options", "bounded_int", "overrides"]
+__all__ = [
+    "ListOption",
+    "add_config_options",
+    "add_progress_options",
+    "bounded_int",
+    "overrides",
+]
 
 
 def bounded_int(low: int, high: int) -> Callable[[str], int]:
@@ -87,6 +93,11 @@ def add_config_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--threads", type=int, help="local engine threads (default: one per core)")
     p.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://h:8786")
+    add_progress_options(p)
+
+
+def add_progress_options(p: argparse.ArgumentParser) -> None:
+    """``--progress auto|always|never`` and ``--no-progress``."""
     p.add_argument(
         "--progress",
         choices=progress.MODES,

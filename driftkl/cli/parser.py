@@ -20,15 +20,16 @@ examples:
   driftkl demo                                   sample data and a first report
   driftkl profile ref.parquet -o ref.profile.json
   driftkl compare ref.profile.json 'data/dt=2026-11-*/' --fail-on-drift
-  driftkl compare ref.parquet cur.parquet --exclude id,updated_at --format markdown
+  driftkl compare ref.parquet cur.parquet --exclude id,email --format markdown
   driftkl compare ref.profile.json cur.parquet --dataset orders \\
       --pushgateway http://127.0.0.1:9091
   driftkl serve reports/ --port 9108"""
 _ENVIRONMENT = """\
 environment:
-  COLUMNS      width of the table and the progress line (default: the terminal's)
+  COLUMNS      width of the table and progress line (default: the terminal's)
   NO_COLOR     set: no colour with --color auto
-  DRIFTKL_PUSHGATEWAY_USERNAME, DRIFTKL_PUSHGATEWAY_PASSWORD   Pushgateway basic auth"""
+  DRIFTKL_PUSHGATEWAY_USERNAME, DRIFTKL_PUSHGATEWAY_PASSWORD
+               basic auth for --pushgateway"""
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):

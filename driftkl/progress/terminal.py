@@ -29,6 +29,10 @@ def stream_width(stream: TextIO) -> int:
         return _DEFAULT_WIDTH
 
 
+def _fit(text: str, cells: int) -> str:
+    return text if len(text) <= cells else text[: max(cells - 1, 0)] + "…"
+
+
 class ProgressBar:
     """One status line on a terminal, redrawn at most every ``min_interval`` seconds.
 
@@ -98,21 +102,23 @@ class ProgressBar:
         self._write(self.summary()[: self._cells()] + "\n")
 
     def summary(self) -> str:
-        """``done in 7.3 s: fitting reference bins 5,000,000 rows (4.1 s); ...``."""
-        merged: list[tuple[str, int, float]] = []
+        """``done in 7.3 s: fitting reference bins 5,000,000 rows 4.1 s, ...`` within the width.
+
+        Repeated phases (streaming passes) are summed; details go when the line is too long.
+        """
+        merged: dict[str, tuple[int, float]] = {}
         for p in self.phases:
             rows = p.total if p.total is not None else p.read
-            if merged and merged[-1][0] == p.label:
-                label, _, spent = merged[-1]
-                merged[-1] = (label, rows, spent + p.elapsed())
-            else:
-                merged.append((p.label, rows, p.elapsed()))
-        total = sum(s for *_, s in merged)
-        parts = [f"{label} {rows:,} rows ({s:.1f} s)" for label, rows, s in merged]
-        text = f"done in {total:.1f} s: " + "; ".join(parts)
-        if len(text) > self._cells():
-            text = f"done in {total:.1f} s: {len(merged)} phases"
-        return text
+            merged[p.label] = (rows, merged.get(p.label, (0, 0.0))[1] + p.elapsed())
+        total = sum(s for _, s in merged.values())
+        head = f"done in {total:.1f} s: "
+        for text in (
+            head + ", ".join(f"{k} {r:,} rows {s:.1f} s" for k, (r, s) in merged.items()),
+            head + ", ".join(f"{k} {s:.1f} s" for k, (_, s) in merged.items()),
+        ):
+            if len(text) <= self._cells():
+                return text
+        return f"{head}{len(merged)} phases"
 
     def _cells(self) -> int:
         return max((self.width or stream_width(self.stream)) - 1, 20)
@@ -125,35 +131,33 @@ class ProgressBar:
             self._visible = False
 
     def line(self, cells: int | None = None) -> str:
-        """The status line for the phase under way, in at most ``cells`` characters."""
+        """The status line for the phase under way, in at most ``cells`` characters.
+
+        The bar keeps one length through a phase: it is sized for the longest the numbers
+        beside it will get.
+        """
         phase = self.phase
         if phase is None:
             return ""
         cells = self._cells() if cells is None else cells
         what = phase.describe()
         frac = phase.fraction
-        eta = phase.eta()
-        tail = "" if phase.ended is not None else f"  ETA {format_duration(eta)}" if eta else ""
         if frac is None or phase.total is None:
-            text = f"{what}: {phase.read:,} rows"
-            return text if len(text) <= cells else text[: cells - 1] + "…"
-        pct = f"{frac:4.0%}"
+            return _fit(f"{what}: {phase.read:,} rows", cells)
+        eta = phase.eta()
+        tail = f"ETA {format_duration(eta)}" if eta and phase.ended is None else ""
         for short in (False, True):
-            rows = (
-                f"{format_rows(phase.rows, short=short)}/{format_rows(phase.total, short=short)}"
-                " rows"
-            )
-            fixed = f"{what}  {pct}  {rows}{tail}"
-            room = cells - len(fixed) - 3  # "[" "]" and a space
+            total = format_rows(phase.total, short=short)
+            rows = f"{format_rows(phase.rows, short=short):>{len(total)}}/{total} rows"
+            widest = f"{what}  100%  {total}/{total} rows  ETA 00:00"
+            room = min(cells - len(widest) - 3, 30)  # 3: the brackets and a space
             if room >= _MIN_BAR:
-                n = min(room, 30)
-                fill = int(frac * n)
-                return f"{what}  [{'#' * fill}{'-' * (n - fill)}] {pct}  {rows}{tail}"
-            if len(fixed) <= cells:
-                return fixed
-        text = f"{pct}  {rows}{tail}"
-        head = cells - len(text) - 2
-        return (what[: head - 1] + "…  " + text) if head > 4 else text[:cells]  # noqa: PLR2004
+                fill = int(frac * room)
+                bar = f"[{'#' * fill}{'-' * (room - fill)}] "
+                return f"{what}  {bar}{frac:4.0%}  {rows}  {tail}".rstrip()
+            if len(widest) - 3 <= cells:
+                return f"{what}  {frac:4.0%}  {rows}  {tail}".rstrip()
+        return _fit(f"{frac:4.0%}  {rows}  {tail}".rstrip() + f"  {what}", cells)
 
     def _draw(self) -> None:
         self._write(_CLEAR + self.line())
