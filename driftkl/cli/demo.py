@@ -50,8 +50,8 @@ def _run(args: argparse.Namespace) -> int:
         driftkl.Profile.load(profile_path), paths["current"], dataset="sample_orders"
     )
     if args.format in {"table", "wide"} and not write_stdout(
-        f"sample data in {args.dir}/; reference profile {profile_path}\n"
-        f"driftkl compare {profile_path} {paths['current']}\n\n"
+        f"sample data in {args.dir}/; the check below is\n"
+        f"  driftkl compare {profile_path} \\\n      {paths['current']}\n\n"
     ):
         return EXIT_EXPORT
     return EXIT_OK if print_report(report, args) else EXIT_EXPORT

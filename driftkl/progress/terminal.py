@@ -104,13 +104,15 @@ class ProgressBar:
     def summary(self) -> str:
         """``done in 7.3 s: fitting reference bins 5,000,000 rows 4.1 s, ...`` within the width.
 
-        Repeated phases (streaming passes) are summed; details go when the line is too long.
+        The first figure is the wall-clock time since the first phase began (work between
+        phases included); repeated phases (streaming passes) are summed; details go when the
+        line is too long.
         """
         merged: dict[str, tuple[int, float]] = {}
         for p in self.phases:
             rows = p.total if p.total is not None else p.read
             merged[p.label] = (rows, merged.get(p.label, (0, 0.0))[1] + p.elapsed())
-        total = sum(s for _, s in merged.values())
+        total = time.monotonic() - self.phases[0].started
         head = f"done in {total:.1f} s: "
         for text in (
             head + ", ".join(f"{k} {r:,} rows {s:.1f} s" for k, (r, s) in merged.items()),

@@ -125,11 +125,10 @@ def _detail(f: FeatureView, dropped: list[str], width: int) -> str | None:
     shares["missing"] = f.missing_share
     parts = [f"{h} {shares[h]:.1%}" for h in dropped if shares.get(h, 0) >= _SHOWN_SHARE]
     tops = [printable(c.describe()) for c in f.contributions[:2]]
-    if tops:
-        line = "  top: " + "; ".join([*tops, *parts])
-        if text_width(line) > width:
-            room = width - text_width("  top: " + "; ".join(["", *parts])) - 2 * (len(tops) - 1)
-            tops = [_top(t, max(room // len(tops), 12)) for t in tops]
+    if tops:  # two top bins if they fit, else the first whole, else the first shortened
+        room = width - text_width("  top: " + "; ".join(["", *parts]))
+        if text_width("; ".join(tops)) > room:
+            tops = [tops[0] if text_width(tops[0]) <= room else _top(tops[0], max(room, 12))]
         parts.insert(0, "top: " + "; ".join(tops))
     return shorten("  " + "; ".join(parts), width) if parts else None
 
