@@ -25,11 +25,13 @@ from driftkl.errors import (
     InputError,
     MissingExtraError,
     ProfileError,
+    SchemaChangeError,
     SchemaMismatchError,
     UnbinnableTypeError,
 )
 from driftkl.model.profile import FeatureProfile, Profile
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.model.schema import SchemaChange
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
 
@@ -46,6 +48,8 @@ __all__ = [
     "MissingExtraError",
     "Profile",
     "ProfileError",
+    "SchemaChange",
+    "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
     "UnbinnableTypeError",

@@ -217,6 +217,11 @@ class DriftConfig:
             reported but not judged (a later batch is always "out of range"); ``"none"``
             judges them like any column. ``columns.<name>.kind: event_time`` marks any
             column, ``kind: datetime`` judges one datetime column.
+        on_schema_change: what a column missing from, added to or retyped in the current
+            data counts as: ``"drift"`` (default: a missing or retyped column is a drift
+            finding, an added one a warning), ``"warn"`` (every change a warning) or
+            ``"fail"`` (any change is an error naming the columns). The other columns are
+            checked whatever the setting, except with ``fail``.
     """
 
     dataset: str = "default"
@@ -239,6 +244,7 @@ class DriftConfig:
     threshold_on: str = "bias_corrected"
     novelty: NoveltyConfig = field(default_factory=NoveltyConfig)
     event_time: str = "auto"
+    on_schema_change: str = "drift"
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""

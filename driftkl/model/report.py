@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from driftkl._files import write_atomic
 from driftkl.errors import InputError
 from driftkl.model.explain import BinContribution, SignificanceTest
+from driftkl.model.schema import SchemaChange
 from driftkl.model.status import STATUSES, worst
 from driftkl.render.html import report_html
 from driftkl.render.plot import plot_feature
@@ -290,6 +291,8 @@ class DriftReport:
         current: current provenance (source, rows).
         created_at: UTC ISO-8601 time the comparison finished.
         duration_seconds: wall time of the comparison.
+        schema_changes: columns missing from, added to or retyped in the current data
+            (:class:`SchemaChange`); each counts toward :attr:`status` with its own status.
     """
 
     features: tuple[FeatureResult, ...]
@@ -300,11 +303,12 @@ class DriftReport:
     created_at: str
     duration_seconds: float
     driftkl_version: str = ""
+    schema_changes: tuple[SchemaChange, ...] = ()
 
     @property
     def status(self) -> str:
-        """Worst feature status: ``ok``, ``warn`` or ``drift``."""
-        return worst(f.status for f in self.features)
+        """Worst status of the features and schema changes: ``ok``, ``warn`` or ``drift``."""
+        return worst([*(f.status for f in self.features), *(c.status for c in self.schema_changes)])
 
     @property
     def drifted_features(self) -> tuple[str, ...]:
@@ -340,6 +344,7 @@ class DriftReport:
             "drifted_share": len(drifted) / n if n else 0.0,
             "drifted_features": list(drifted),
             "warn_features": list(self.warn_features),
+            "schema_changes": len(self.schema_changes),
         }
 
     def to_dict(self, *, bins: bool = True) -> dict[str, Any]:
@@ -356,6 +361,7 @@ class DriftReport:
             "settings": dict(self.settings),
             "summary": self.summary(),
             "features": [f.to_dict(bins=bins) for f in self.features],
+            "schema_changes": [c.to_dict() for c in self.schema_changes],
         }
 
     def to_json(self, *, bins: bool = True, indent: int | None = 2) -> str:
@@ -384,6 +390,9 @@ class DriftReport:
                 created_at=d["created_at"],
                 duration_seconds=float(d["duration_seconds"]),
                 driftkl_version=d.get("driftkl_version", ""),
+                schema_changes=tuple(
+                    SchemaChange.from_dict(c) for c in d.get("schema_changes") or ()
+                ),
             )
         # a dict edited by hand or another tool: missing keys, wrong types, float(10**400)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:

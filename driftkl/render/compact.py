@@ -168,6 +168,10 @@ def render_compact(report: ReportView, *, width: int = 80, color: bool = False) 
         out.append("")
         for f in flagged:
             out += wrap(printable(f"why {f.name}: {f.reason}"), width)
+    if report.schema_changes:
+        out.append("")
+        for c in report.schema_changes:
+            out += wrap(printable(c.reason), width)
     out.append("")
     out += wrap(printable(legend(report)), width)
     status = wrap(printable(status_line(report)), width)

@@ -175,6 +175,20 @@ def _feature_section(f: FeatureView) -> str:
     )
 
 
+def _schema_section(report: ReportView) -> str:
+    if not report.schema_changes:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(c.column)}</td><td>{escape(c.change)}</td><td>{_badge(c.status)}</td>"
+        f"<td class='muted'>{escape(c.reason)}</td></tr>"
+        for c in report.schema_changes
+    )
+    return (
+        "<section id='schema-changes'><h3>Schema changes</h3><table><tr><th>column</th>"
+        f"<th>change</th><th>status</th><th>why</th></tr>{rows}</table></section>"
+    )
+
+
 def report_html(report: ReportView, *, standalone: bool = False) -> str:
     """The report as HTML: summary table sorted by divergence, then one section per feature.
 
@@ -229,6 +243,7 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         f"{escape(str(primary))}.</div>"
         f"<table><tr><th>feature</th><th>kind</th><th>status</th>{head}<th>{p_head}</th>"
         f"<th>top bins</th><th>why</th></tr>{''.join(rows)}</table>"
+        + _schema_section(report)
         + "".join(_feature_section(f) for f in features)
         + "</div>"
     )

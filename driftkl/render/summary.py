@@ -23,6 +23,7 @@ __all__ = [
     "legend",
     "metric_names",
     "rule",
+    "schema_note",
     "short_name",
     "status_cell",
     "status_line",
@@ -116,13 +117,20 @@ def legend(report: ReportView) -> str:
     return text
 
 
+def schema_note(report: ReportView) -> str:
+    """``, 2 schema changes`` (or ``""`` when the columns match the reference)."""
+    n = len(report.schema_changes)
+    return f", {n} schema change{'s' if n != 1 else ''}" if n else ""
+
+
 def status_line(report: ReportView) -> str:
     """The overall status, feature counts, pseudo-count and the decision rule."""
     s = report.summary()
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); pseudo-count {st.get('pseudo_count')}" + rule(st)
+        f"drifted, {s['features_warn']} warn{schema_note(report)}); pseudo-count "
+        f"{st.get('pseudo_count')}" + rule(st)
     )
 
 

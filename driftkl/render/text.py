@@ -17,6 +17,7 @@ from driftkl.render.summary import (
     legend,
     metric_names,
     rule,
+    schema_note,
     short_name,
     status_cell,
     status_line,
@@ -70,7 +71,8 @@ def _footer(report: ReportView) -> str:
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
+        f"drifted, {s['features_warn']} warn{schema_note(report)}); divergences in "
+        f"{st.get('unit')} "
         f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
         f"{kl_notation(st)}, pseudo-count {st.get('pseudo_count')}" + rule(st)
     )
@@ -96,6 +98,9 @@ def render_table(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
+    if report.schema_changes:
+        out.append("")
+        out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
     return "\n".join(out)
@@ -144,5 +149,13 @@ def render_markdown(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [f"- **{markdown_text(f.name)}**: {markdown_text(f.reason)}" for f in flagged]
+    if report.schema_changes:
+        out += ["", "| column | schema change | status | reason |", "|---|---|---|---|"]
+        out += [
+            "| "
+            + " | ".join(markdown_text(x) for x in (c.column, c.change, c.status, c.reason))
+            + " |"
+            for c in report.schema_changes
+        ]
     out += ["", markdown_text(legend(report)), "", markdown_text(status_line(report))]
     return "\n".join(out)

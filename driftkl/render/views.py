@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["ContributionView", "FeatureView", "MetricView", "ReportView", "TestView"]
+__all__ = [
+    "ContributionView",
+    "FeatureView",
+    "MetricView",
+    "ReportView",
+    "SchemaChangeView",
+    "TestView",
+]
 
 
 class MetricView(Protocol):
@@ -109,6 +116,19 @@ class FeatureView(Protocol):
     def reason(self) -> str: ...  # noqa: D102
 
 
+class SchemaChangeView(Protocol):
+    """A column missing, added or retyped in the current data."""
+
+    @property
+    def column(self) -> str: ...  # noqa: D102
+    @property
+    def change(self) -> str: ...  # noqa: D102
+    @property
+    def status(self) -> str: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
+
+
 class ReportView(Protocol):
     """A whole report."""
 
@@ -124,4 +144,6 @@ class ReportView(Protocol):
     def reference(self) -> Mapping[str, Any]: ...  # noqa: D102
     @property
     def current(self) -> Mapping[str, Any]: ...  # noqa: D102
+    @property
+    def schema_changes(self) -> Sequence[SchemaChangeView]: ...  # noqa: D102
     def summary(self) -> dict[str, Any]: ...  # noqa: D102

@@ -26,6 +26,8 @@ FACADE = [
     "MissingExtraError",
     "Profile",
     "ProfileError",
+    "SchemaChange",
+    "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
     "UnbinnableTypeError",
