@@ -14,7 +14,9 @@ __all__ = ["PlainProgress"]
 
 
 class PlainProgress:
-    """One line every ``interval`` seconds and one when a phase ends; no carriage returns.
+    """One line every ``interval`` seconds, and one when such a long phase ends; no CR.
+
+    Phases shorter than ``interval`` write nothing, so quick checks keep their logs clean.
 
     Args:
         stream: where to write (the task log).
@@ -27,11 +29,13 @@ class PlainProgress:
         self.interval = interval
         self.phase: Phase | None = None
         self._written = 0.0
+        self._lines = 0  # lines written for the phase under way
 
     def start(self, label: str, total: int | None, *, passes: Sequence[int] = (1,)) -> None:
         """Begin a phase over ``total`` rows read in ``len(passes)`` passes."""
         self.phase = Phase(label, total, tuple(passes) or (1,))
         self._written = time.monotonic()
+        self._lines = 0
 
     def advance(self, rows: int) -> None:
         """Count ``rows`` more rows read; write a line if ``interval`` has passed."""
@@ -41,6 +45,7 @@ class PlainProgress:
         now = time.monotonic()
         if now - self._written >= self.interval:
             self._written = now
+            self._lines += 1
             self._line(self.describe())
 
     def describe(self) -> str:
@@ -55,9 +60,9 @@ class PlainProgress:
         return text + (f", ETA {format_duration(eta)}" if eta else "")
 
     def finish(self) -> None:
-        """Write one line for the finished phase."""
+        """Write one line for the finished phase, if it was long enough to write any before."""
         p = self.phase
-        if p is not None:
+        if p is not None and self._lines:
             p.ended = time.monotonic()
             rows = p.total if p.total is not None else p.read
             self._line(f"{p.label}: done, {rows:,} rows in {p.elapsed():.1f} s")

@@ -129,3 +129,16 @@ def test_cli_progress_on_a_terminal_stays_on_one_line(wide_files):
     totals = {int(t.replace(",", "")) for t in re.findall(r"/([\d,]+) rows", err)}
     assert totals == {30_000}
     assert segments[-1].startswith("done in ")
+
+
+def test_airflow_quick_phase_writes_nothing(monkeypatch):
+    """A phase shorter than the interval leaves no line in the task log."""
+    monkeypatch.setenv("AIRFLOW_CTX_TASK_ID", "check")
+    out = io.StringIO()
+    shown = progress.choose(out)
+    assert isinstance(shown, progress.PlainProgress)
+    shown.start("fitting reference bins", 5)
+    shown.advance(5)
+    shown.finish()
+    shown.end()
+    assert out.getvalue() == ""
