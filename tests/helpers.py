@@ -71,7 +71,8 @@ def run_cli_on_terminal(
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    # as a user's shell: no COLUMNS, and no Airflow task context left by other tests
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS" and "AIRFLOW_CTX" not in k}
     chunks: list[bytes] = []
 
     def drain() -> None:

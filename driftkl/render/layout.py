@@ -39,7 +39,7 @@ def shorten(text: str, cells: int) -> str:
     """``text`` cut in the middle with ``…`` to at most ``cells`` cells (both ends stay readable).
 
     >>> shorten("customer_lifetime_value_last_90_days", 20)
-    'customer_…st_90_days'
+    'customer_l…t_90_days'
     """
     if text_width(text) <= cells:
         return text
