@@ -10,7 +10,8 @@ from driftkl.cli.exits import EXIT_DRIFT, EXIT_EXPORT, EXIT_OK
 from driftkl.cli.hints import check_compare_inputs
 from driftkl.cli.metrics import add_metrics_options, check_metrics, export_metrics
 from driftkl.cli.options import add_config_options, overrides
-from driftkl.cli.output import check_output_path, save, stderr
+from driftkl.cli.output import check_output_path, error, save, stderr
+from driftkl.cli.stores import add_store_options, check_store_options, reference_of, save_report
 
 if TYPE_CHECKING:
     import argparse
@@ -21,7 +22,11 @@ DEFAULT_DATASET = "default"  # the config's default dataset name
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("reference", help="reference profile (.json) or Parquet file/folder/glob")
+    p.add_argument(
+        "reference",
+        nargs="?",
+        help="reference profile (.json) or Parquet file/folder/glob (or --reference-store)",
+    )
     p.add_argument("current", help="current Parquet file, folder or glob")
     add_config_options(p)
     p.add_argument(
@@ -34,6 +39,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
     add_display_options(p)
     p.add_argument("--output", "-o", help="also write the JSON report to this file")
     p.add_argument("--fail-on-drift", action="store_true", help="exit 1 when any feature drifted")
+    p.add_argument(
+        "--on-schema-change",
+        choices=["warn", "drift", "fail"],
+        help="missing/added/retyped columns: warn, drift (default) or fail (exit 2)",
+    )
+    add_store_options(p)
     add_metrics_options(p)
 
 
@@ -43,14 +54,27 @@ def _check(args: argparse.Namespace) -> None:
     if args.output:
         check_output_path(args.output, "--output")
     check_metrics(args)
+    check_store_options(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
     _check(args)
-    report = driftkl.compare(args.reference, args.current, config=args.config, **overrides(args))
+    reference = reference_of(args)
+    report = driftkl.compare(
+        reference,
+        args.current,
+        config=args.config,
+        on_schema_change=args.on_schema_change,
+        **overrides(args),
+    )
     code = EXIT_OK  # every output is attempted; any failure makes it 3
+    try:
+        save_report(args, report)
+    except OSError as exc:
+        error(f"could not save the report in --report-store {args.report_store!r}: {exc}")
+        code = EXIT_EXPORT
     if args.output and not save(args.output, report.to_json() + "\n", "the JSON report"):
         code = EXIT_EXPORT
     if not print_report(report, args):

@@ -32,8 +32,12 @@ def json_kind(path: str) -> str | None:
     return next((kind for marker, kind in _MARKERS if marker in text), "json")
 
 
-def check_compare_inputs(reference: str, current: str) -> None:
-    """Refuse a profile or report given as CURRENT, or a report given as REFERENCE."""
+def check_compare_inputs(reference: str | None, current: str) -> None:
+    """Refuse a profile or report given as CURRENT, or a report given as REFERENCE.
+
+    ``reference`` is ``None`` when it comes from ``--reference-store``.
+    """
+    reference = reference or "REFERENCE"
     cur = json_kind(current)
     if cur in {"profile", "json"}:
         what = "a saved profile" if cur == "profile" else "a JSON file (a saved profile?)"

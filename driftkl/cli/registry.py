@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftkl.cli import compare, demo, profile, serve
+from driftkl.cli import compare, demo, history, profile, serve
 
 __all__ = ["COMMANDS"]
 
@@ -11,4 +11,5 @@ COMMANDS = (
     compare.COMMAND,
     demo.COMMAND,
     serve.COMMAND,
+    history.COMMAND,
 )

@@ -157,7 +157,7 @@ class ColumnConfig:
 # a 0.08σ mean shift, a ×1.07 scale change or +5 percentage points in a 30% category reach on
 # 10 equal-mass bins; 0.0005 bits (warn) a 0.05σ shift. The other metrics' levels are the same
 # effect through their small-difference relations: KL ≈ 4·JS, PSI ≈ 8·JS (nats), JS distance
-# = sqrt(JS). See "Reading the numbers" in the README for the detection table.
+# = sqrt(JS). See docs/statistics.md ("Reading the numbers") for the detection table.
 DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "js_divergence": Threshold(warn=0.0005, drift=0.001, unit="bits"),
     "kl_divergence": Threshold(warn=0.002, drift=0.004, unit="bits"),

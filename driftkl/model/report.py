@@ -18,6 +18,7 @@ from driftkl.errors import InputError
 from driftkl.model.explain import BinContribution, SignificanceTest
 from driftkl.model.schema import SchemaChange
 from driftkl.model.status import STATUSES, worst
+from driftkl.render.frame import report_frame
 from driftkl.render.html import report_html
 from driftkl.render.plot import plot_feature
 from driftkl.render.text import render_table
@@ -402,43 +403,16 @@ class DriftReport:
                 "pass a dict written by DriftReport.to_dict(), unedited."
             ) from exc
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per feature: status, each metric's value (column names carry the unit)."""
-        import pandas as pd  # noqa: PLC0415
+    def to_frame(self, *, full: bool = False) -> pd.DataFrame:
+        """One row per feature, indexed by name; compact unless ``full=True``.
 
-        rows = []
-        for f in self.features:
-            row: dict[str, Any] = {
-                "feature": f.name,
-                "kind": f.kind,
-                "status": f.status,
-                "rule": f.rule,
-                "reason": f.reason,
-            }
-            for name, m in f.metrics.items():
-                suffix = "" if m.direction == "symmetric" else f" {m.direction}"
-                row[f"{name}{suffix} [{m.unit}]"] = m.value
-                if m.noise_floor is not None:
-                    row[f"{name} noise floor [{m.unit}]"] = m.noise_floor
-                if m.drift is not None:
-                    row[f"{name} drift threshold [{m.unit}]"] = m.drift
-            if f.test is not None:
-                row["p_value"] = f.test.p_value
-                row["p_value_adjusted"] = f.test.p_value_adjusted
-                row["alpha"] = f.test.alpha
-            if f.novelty is not None:
-                row["novel_share"] = f.novelty.share
-                row["novelty_p_value"] = f.novelty.p_value
-                row["novelty_p_value_adjusted"] = f.novelty.p_value_adjusted
-            row["top_bins"] = "; ".join(c.describe() for c in f.contributions[:3])
-            row["n_reference"] = f.n_reference
-            row["n_current"] = f.n_current
-            row["out_of_range_share"] = f.out_of_range_share
-            row["unseen_share"] = f.unseen_share
-            row["missing_share"] = f.missing_share
-            rows.append(row)
-        frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
-        return frame
+        Compact: ``status``, ``rule``, the deciding ``metric`` with its ``value``, ``unit``,
+        ``noise_floor`` and drift ``threshold``, ``p_value_adjusted`` and ``top_bin``.
+        ``full=True``: every metric, p-value, share and count, with units and KL direction in
+        the column names (see :mod:`driftkl.render.frame`). A column missing, added or retyped
+        in the current data is one more row, with rule ``schema_change`` and no values.
+        """
+        return report_frame(self, full=full)
 
     def _repr_html_(self) -> str:
         """The notebook rendering (summary table, histograms and top bins per feature)."""

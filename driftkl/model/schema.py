@@ -17,6 +17,7 @@ __all__ = ["SCHEMA_CHANGES", "SchemaChange"]
 
 #: The kinds of schema change, in the order reports list them.
 SCHEMA_CHANGES = ("missing", "type_changed", "added")
+_STATUSES = ("warn", "drift")
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,16 @@ class SchemaChange:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SchemaChange:
         """Rebuild from :meth:`to_dict` form."""
-        change = d["change"]
+        change, status = d["change"], d.get("status", "warn")
         if change not in SCHEMA_CHANGES:
             raise ValueError(f"schema change {change!r} is not one of {SCHEMA_CHANGES}")
+        if status not in _STATUSES:
+            raise ValueError(f"schema change status {status!r} is not one of {_STATUSES}")
         return cls(
             column=str(d["column"]),
             change=change,
             reference_type=None if d.get("reference_type") is None else str(d["reference_type"]),
             current_type=None if d.get("current_type") is None else str(d["current_type"]),
-            status=str(d.get("status", "warn")),
+            status=status,
             reason=str(d.get("reason", "")),
         )

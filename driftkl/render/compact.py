@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from driftkl.render.escape import printable
 from driftkl.render.layout import colour, shorten, text_width, wrap
+from driftkl.render.numbers import format_noise_floor, format_number, format_p_value
 from driftkl.render.summary import (
+    floor_notes,
     format_count,
-    format_p_value,
-    format_value,
     legend,
     metric_names,
     short_name,
@@ -55,8 +55,12 @@ def _metric_column(report: ReportView, name: str) -> _Column:
     full, bare = [], []
     for f in report.features:
         m = f.metrics.get(name)
-        value = "" if m is None else format_value(m.value)
-        floor = "" if m is None or m.noise_floor is None else f" ({format_value(m.noise_floor, 2)})"
+        value = "" if m is None else format_number(m.value, 4)
+        floor = (
+            ""
+            if m is None or m.noise_floor is None
+            else f" ({format_noise_floor(m.noise_floor, 2)})"
+        )
         full.append(value + floor)
         bare.append(value)
     return _Column(f"{short_name(name)} (floor)", full, right=True, bare=bare)
@@ -180,4 +184,6 @@ def render_compact(report: ReportView, *, width: int = 80, color: bool = False) 
         f"status: {word}", "status: " + colour(word, word, enabled=color), 1
     )
     out += status
+    for note in floor_notes(report):
+        out += wrap(printable(note), width)
     return "\n".join(out)

@@ -6,8 +6,9 @@ say the same thing about units, direction and the decision rule.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
+
+from driftkl.render.numbers import UNBOUNDED_FLOOR_NOTE, describe_log
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -16,9 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHORT_NAMES",
+    "floor_notes",
     "format_count",
-    "format_p_value",
-    "format_value",
     "kl_notation",
     "legend",
     "metric_names",
@@ -35,20 +35,6 @@ SHORT_NAMES = {
     "js_distance": "JS dist",
     "psi": "PSI",
 }
-_SMALL = 1e-4
-_TINY_P = 1e-300
-
-
-def format_p_value(p: float) -> str:
-    """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
-    return "<1e-300" if p < _TINY_P else f"{p:.2g}"
-
-
-def format_value(value: float, digits: int = 4) -> str:
-    """A metric value with ``digits`` significant digits (``inf`` as ``inf``)."""
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.{digits}g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
 
 
 def format_count(n: int) -> str:
@@ -94,18 +80,15 @@ def legend(report: ReportView) -> str:
     """What the short headers and cells mean: names, direction, unit, base, floors, rows."""
     st = report.settings
     parts = []
-    units = set()
     for name in metric_names(report):
         m = next(f.metrics[name] for f in report.features if name in f.metrics)
-        units.add(m.unit)
         what = name if short_name(name) == name else f"{short_name(name)} = {name}"
         if m.direction != "symmetric":
             what += f" {kl_notation(st)}"
         parts.append(f"{what} [{m.unit}]")
     text = "; ".join(parts)
-    base = st.get("base")
-    if base is not None and "bits" in units | {st.get("unit")}:
-        text += f"; log base {base:.4g}"
+    if st.get("unit") is not None:
+        text += f"; {describe_log(st.get('unit'), st.get('base'))}"
     text += "; (…) = noise floor"
     sig = st.get("significance") or {}
     corr = sig.get("correction", "none")
@@ -121,6 +104,12 @@ def schema_note(report: ReportView) -> str:
     """``, 2 schema changes`` (or ``""`` when the columns match the reference)."""
     n = len(report.schema_changes)
     return f", {n} schema change{'s' if n != 1 else ''}" if n else ""
+
+
+def floor_notes(report: ReportView) -> list[str]:
+    """The sentence explaining an ``unbounded`` noise floor, when the report shows one."""
+    floors = (m.noise_floor for f in report.features for m in f.metrics.values())
+    return [UNBOUNDED_FLOOR_NOTE] if any(x == float("inf") for x in floors) else []
 
 
 def status_line(report: ReportView) -> str:

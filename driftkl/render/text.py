@@ -10,9 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from driftkl.render.escape import markdown_text, printable
-from driftkl.render.summary import (
+from driftkl.render.numbers import (
+    describe_log,
+    format_noise_floor,
+    format_number,
     format_p_value,
-    format_value,
+)
+from driftkl.render.summary import (
+    floor_notes,
     kl_notation,
     legend,
     metric_names,
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["format_p_value", "render_markdown", "render_table", "share_columns"]
 
+_DIGITS = 4
 SHARES = (
     ("out-of-range", "out_of_range_share"),
     ("unseen", "unseen_share"),
@@ -40,7 +46,8 @@ def _metric_cell(f: FeatureView, name: str) -> str:
     if value is None:
         return ""
     floor = value.noise_floor
-    return format_value(value.value) + ("" if floor is None else f" ({format_value(floor)})")
+    cell = format_number(value.value, _DIGITS)
+    return cell + ("" if floor is None else f" ({format_noise_floor(floor, _DIGITS)})")
 
 
 def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
@@ -72,8 +79,7 @@ def _footer(report: ReportView) -> str:
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
         f"drifted, {s['features_warn']} warn{schema_note(report)}); divergences in "
-        f"{st.get('unit')} "
-        f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
+        f"{describe_log(st.get('unit'), st.get('base'))}, KL direction {st.get('direction')} = "
         f"{kl_notation(st)}, pseudo-count {st.get('pseudo_count')}" + rule(st)
     )
 
@@ -103,6 +109,7 @@ def render_table(report: ReportView) -> str:
         out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
+    out += [printable(note) for note in floor_notes(report)]
     return "\n".join(out)
 
 
@@ -158,4 +165,5 @@ def render_markdown(report: ReportView) -> str:
             for c in report.schema_changes
         ]
     out += ["", markdown_text(legend(report)), "", markdown_text(status_line(report))]
+    out += [markdown_text(note) for note in floor_notes(report)]
     return "\n".join(out)

@@ -15,6 +15,7 @@ __all__ = [
     "ContributionView",
     "FeatureView",
     "MetricView",
+    "NoveltyView",
     "ReportView",
     "SchemaChangeView",
     "TestView",
@@ -59,6 +60,17 @@ class TestView(Protocol):
     def bins_pooled(self) -> int: ...  # noqa: D102
 
 
+class NoveltyView(Protocol):
+    """A feature's test of current values outside the reference's support."""
+
+    @property
+    def share(self) -> float: ...  # noqa: D102
+    @property
+    def p_value(self) -> float: ...  # noqa: D102
+    @property
+    def p_value_adjusted(self) -> float | None: ...  # noqa: D102
+
+
 class ContributionView(Protocol):
     """One bin's share of a divergence."""
 
@@ -90,6 +102,8 @@ class FeatureView(Protocol):
     def metrics(self) -> Mapping[str, MetricView]: ...  # noqa: D102
     @property
     def test(self) -> TestView | None: ...  # noqa: D102
+    @property
+    def novelty(self) -> NoveltyView | None: ...  # noqa: D102
     @property
     def contributions(self) -> Sequence[ContributionView]: ...  # noqa: D102
     @property

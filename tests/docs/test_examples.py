@@ -103,7 +103,22 @@ def page_blocks(page: Path) -> list[Block]:
     return blocks(page.read_text(encoding="utf-8"), page_id(page))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def marked(page: Path) -> Any:
+    """The page as a test parameter, with the markers of the real services its examples use."""
+    text = page.read_text(encoding="utf-8")
+    marks = [
+        mark
+        for needle, mark in (
+            ("from airflow", pytest.mark.airflow),
+            (DOCUMENTED_GATEWAY, pytest.mark.prometheus),
+            ("LocalCluster", pytest.mark.dask),
+        )
+        if needle in text
+    ]
+    return pytest.param(page, marks=marks, id=page_id(page))
+
+
+@pytest.mark.parametrize("page", [marked(p) for p in PAGES])
 def test_page_examples_run(page: Path, demo_data: Path, tmp_path: Path, request: Any) -> None:
     """Each page's Python examples and driftkl commands run and exit as documented."""
     work = workdir_for(page, demo_data, tmp_path)

@@ -152,7 +152,8 @@ def _add_dataset(fams: _Families, r: DriftReport) -> None:
     )
     fams.gauge(
         "driftkl_dataset_status",
-        "Worst feature status of the latest drift check (0 = ok, 1 = warn, 2 = drift).",
+        "Worst status of the features and schema changes of the latest drift check (0 = ok, 1 = "
+        "warn, 2 = drift).",
         _D,
     ).add_metric([ds], STATUS_VALUES[summary["status"]])
     feats = fams.gauge(

@@ -33,6 +33,7 @@ EXAMPLE_DAGS = {
     "driftkl_taskflow",
     "driftkl_orders_ingest",
     "driftkl_asset_check",
+    "driftkl_rolling_reference",
 }
 
 

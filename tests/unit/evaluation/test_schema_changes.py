@@ -95,10 +95,13 @@ def test_schema_changes_round_trip_and_old_reports_still_load():
     assert driftkl.DriftReport.from_dict(d).schema_changes == ()
     with pytest.raises(ValueError, match="renamed"):
         SchemaChange.from_dict({"column": "a", "change": "renamed"})
+    d["schema_changes"] = [{"column": "a", "change": "missing", "status": "bad"}]
+    with pytest.raises(driftkl.InputError, match="status 'bad'"):
+        driftkl.DriftReport.from_dict(d)
 
 
 def test_every_rendering_shows_the_changes():
-    """Text, Markdown and HTML name each changed column and the rule."""
+    """Text, Markdown, HTML and the frame name each changed column and the rule."""
     report = driftkl.compare(REF, CUR)
     text, md, html = repr(report), report_markdown(report), report.to_html()
     for out in (text, md, html):
@@ -107,6 +110,10 @@ def test_every_rendering_shows_the_changes():
     assert "3 schema changes" in text
     assert "| score | missing | drift |" in md
     assert "<h3>Schema changes</h3>" in html
+    frame = report.to_frame()
+    assert list(frame.index) == ["amount", "country", "score", "age", "channel"]
+    assert frame.loc["age", "rule"] == "schema_change"
+    assert frame.loc["age", "status"] == "drift"
 
 
 def report_markdown(report):

@@ -1,9 +1,13 @@
-"""Griffe extension: Sphinx roles in docstrings (``:func:`compare```) become Markdown.
+"""Griffe extension: docstrings written for ``help()`` and doctest, rendered as Markdown.
 
-The docstrings are Google style with Sphinx cross-reference roles, as ``help()`` and IDEs show
-them. For the site each role becomes inline code, linked to its API-reference entry when the
-target is one of the objects the reference pages render (``::: path`` lines), so no link can
-dangle and ``mkdocs build --strict`` stays quiet.
+The docstrings are Google style with Sphinx cross-reference roles and doctests, as ``help()``
+and IDEs show them. For the site:
+
+* each role (``:func:`compare```) becomes inline code, linked to its API-reference entry when
+  the target is one of the objects the reference pages render (``::: path`` lines), so no link
+  can dangle and ``mkdocs build --strict`` stays quiet;
+* a doctest (``>>>`` lines and their output, up to a blank line) becomes a ``pycon`` code
+  block, at its own indentation (so also inside an ``Example:`` section).
 """
 
 from __future__ import annotations
@@ -31,8 +35,28 @@ def rendered_paths() -> list[str]:
     ]
 
 
-class SphinxRoles(Extension):
-    """Rewrite Sphinx roles in every docstring of the package once it is loaded."""
+def fence_doctests(text: str) -> str:
+    """Wrap each run of doctest lines (``>>>`` up to a blank line) in a pycon fence."""
+    out: list[str] = []
+    indent: str | None = None  # the open doctest's indentation
+    in_fence = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if indent is not None and (not line.strip() or not line.startswith(indent)):
+            out.append(f"{indent}```")
+            indent = None
+        if not in_fence and indent is None and line.lstrip().startswith(">>>"):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}```pycon")
+        out.append(line)
+    if indent is not None:
+        out.append(f"{indent}```")
+    return "\n".join(out)
+
+
+class SiteDocstrings(Extension):
+    """Rewrite roles and doctests in every docstring of the package once it is loaded."""
 
     def on_package(self, *, pkg: Object, **kwargs: Any) -> None:  # noqa: ARG002 - griffe's hook
         """Compute the linkable targets, then rewrite every docstring of ``pkg``."""
@@ -53,9 +77,8 @@ class SphinxRoles(Extension):
             return
         seen.add(obj.path)
         if obj.docstring is not None:
-            obj.docstring.value = ROLE.sub(
-                lambda m: self._role(obj, m, linkable), obj.docstring.value
-            )
+            roles = ROLE.sub(lambda m: self._role(obj, m, linkable), obj.docstring.value)
+            obj.docstring.value = fence_doctests(roles)
         for member in obj.members.values():
             if not member.is_alias:
                 self._rewrite(member, linkable, seen)
