@@ -44,7 +44,8 @@ def _run_check(dag_id: str, logical: dt.datetime | None, **operator_args):
     """Run one DriftCheckOperator in its own DAG with dag.test(); returns the DagRun."""
     from airflow.sdk import DAG  # noqa: PLC0415 - Airflow loads after the test environment
 
-    with DAG(dag_id=dag_id, schedule=None, start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) as dag:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with DAG(dag_id=dag_id, schedule=None, start_date=start) as dag:
         DriftCheckOperator(task_id="check", **operator_args)
     return run_own_dag(dag, logical)
 
@@ -95,7 +96,7 @@ def test_log_table_is_bounded_and_puts_drift_first():
     report = driftkl.compare(ref.iloc[:, :60], cur.iloc[:, :60], dataset="wide")
     lines = render_log_table(report, max_rows=20).splitlines()
     assert lines[0].startswith("drift check on wide: DRIFT - 30 of 60 features drifted")
-    assert lines[1].split() [:4] == ["feature", "status", "rule", "deciding"]
+    assert lines[1].split()[:4] == ["feature", "status", "rule", "deciding"]
     rows = lines[2:22]
     assert all(" DRIFT " in r and " ≥ " in r and " bits " in r for r in rows)
     assert lines[22] == "... and 40 more features (10 drift, 30 ok); the full report has them all"

@@ -96,7 +96,8 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
     (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
     assert ti.try_number == 1
     log = capfd.readouterr().out
-    assert "DriftDetected: drift in orders: amount, country (2 of 7 features); on_drift='fail'" in log
+    failure = "DriftDetected: drift in orders: amount, country (2 of 7 features); on_drift='fail'"
+    assert failure in log
     assert "drift check on orders: DRIFT - 2 of 7 features drifted, 0 warn" in log
     assert "  amount: js_divergence " in log  # the reason, in the task log
     assert "  country: js_divergence " in log and "→ drift" in log

@@ -59,7 +59,8 @@ def test_drifted_run_links_to_report_and_dashboard(dagbag, data_dir, monkeypatch
     monkeypatch.setenv("AIRFLOW__DRIFTKL__REPORT_BASE_URL", "https://reports.example.com/")
     monkeypatch.setenv("AIRFLOW__DRIFTKL__GRAFANA_URL", "https://grafana.example.com")
     dag = dagbag.dags["driftkl_daily_check"]
-    dr = dag.test(logical_date=dt.datetime(2026, 11, 21, tzinfo=dt.UTC), run_conf={"sample_drift": True})
+    day = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    dr = dag.test(logical_date=day, run_conf={"sample_drift": True})
     assert dr.state == "failed"
     links = _ui_links(dr, "check_orders_drift")
     report = f"{data_dir}/reports/orders/2026-11-21.html".lstrip("/")
@@ -75,7 +76,8 @@ def test_links_are_empty_without_settings(dagbag, monkeypatch):
     monkeypatch.delenv("AIRFLOW__DRIFTKL__REPORT_BASE_URL", raising=False)
     monkeypatch.delenv("AIRFLOW__DRIFTKL__GRAFANA_URL", raising=False)
     dag = dagbag.dags["driftkl_daily_check"]
-    dr = dag.test(logical_date=dt.datetime(2026, 11, 22, tzinfo=dt.UTC), run_conf={"sample_drift": False})
+    day = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+    dr = dag.test(logical_date=day, run_conf={"sample_drift": False})
     assert dr.state == "success"
     assert _ui_links(dr, "check_orders_drift") == {"Drift report": None, "Drift dashboard": None}
 
