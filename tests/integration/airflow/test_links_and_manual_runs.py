@@ -54,6 +54,21 @@ def test_providers_manager_knows_the_extra_links(airflow_db):  # noqa: ARG001
     assert f"{GrafanaDashboardLink.__module__}.GrafanaDashboardLink" in names
 
 
+def test_connection_form_has_url_auth_and_tls_fields(airflow_db):  # noqa: ARG001
+    """Airflow's connection form for the type: relabelled URL/auth fields and four TLS fields."""
+    from airflow.providers_manager import ProvidersManager  # noqa: PLC0415
+
+    pm = ProvidersManager()
+    widgets = {k for k in pm.connection_form_widgets if k.startswith("extra__driftkl_pushgateway")}
+    assert widgets == {
+        f"extra__driftkl_pushgateway__{name}"
+        for name in ("cafile", "certfile", "keyfile", "insecure_skip_verify")
+    }
+    relabel = pm.field_behaviours["driftkl_pushgateway"]["relabeling"]
+    assert relabel["host"] == "Pushgateway host or URL"
+    assert (relabel["login"], relabel["password"]) == ("Basic auth user", "Basic auth password")
+
+
 def test_drifted_run_links_to_report_and_dashboard(dagbag, data_dir, monkeypatch):
     """A failed (drifted) check still resolves both links in the UI, from [driftkl] settings."""
     monkeypatch.setenv("AIRFLOW__DRIFTKL__REPORT_BASE_URL", "https://reports.example.com/")
