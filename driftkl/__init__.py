@@ -30,6 +30,7 @@ from driftkl.errors import (
 )
 from driftkl.model.profile import FeatureProfile, Profile
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.model.timeline import Timeline, Window
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
 
@@ -48,7 +49,9 @@ __all__ = [
     "ProfileError",
     "SchemaMismatchError",
     "Threshold",
+    "Timeline",
     "UnbinnableTypeError",
+    "Window",
     "__version__",
     "compare",
     "js_distance",

@@ -14,11 +14,11 @@ from driftkl.render.escape import html_text
 
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView, MetricView, ReportView
-__all__ = ["feature_svg", "report_html"]
+__all__ = ["CSS", "STATUS_COLOURS", "feature_svg", "fmt_number", "report_html"]
 
 _REF, _CUR = "#4c78a8", "#f58518"
-_STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "drift": "#c62828"}
-_CSS = """
+STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "drift": "#c62828"}
+CSS = """
 .driftkl{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;
 color:#222;max-width:1100px}
 .driftkl table{border-collapse:collapse;margin:8px 0 16px}
@@ -32,7 +32,8 @@ vertical-align:top}
 """
 
 
-def _fmt(x: float | None) -> str:
+def fmt_number(x: float | None) -> str:
+    """A value with 3 significant digits (``inf``, empty for ``None``)."""
     if x is None:
         return ""
     if math.isinf(x):
@@ -45,7 +46,7 @@ def _p(p: float) -> str:
 
 
 def _badge(status: str) -> str:
-    colour = _STATUS_COLOURS.get(status, "#555")
+    colour = STATUS_COLOURS.get(status, "#555")
     return f'<span class="badge" style="background:{colour}">{escape(status.upper())}</span>'
 
 
@@ -65,8 +66,8 @@ def _primary(report: ReportView) -> str | None:
 
 
 def _metric_cell(m: MetricView) -> str:
-    floor = "" if m.noise_floor is None else f"noise floor {_fmt(m.noise_floor)}"
-    return f"{_fmt(m.value)} {escape(m.unit)}<br><span class='muted'>{floor}</span>"
+    floor = "" if m.noise_floor is None else f"noise floor {fmt_number(m.noise_floor)}"
+    return f"{fmt_number(m.value)} {escape(m.unit)}<br><span class='muted'>{floor}</span>"
 
 
 def feature_svg(f: FeatureView, *, width: int = 640, height: int = 230) -> str:
@@ -147,8 +148,8 @@ def _contributions_table(f: FeatureView) -> str:
 
 def _feature_section(f: FeatureView) -> str:
     metrics = "; ".join(
-        f"{escape(n)} {_fmt(m.value)} {escape(m.unit)}"
-        + ("" if m.noise_floor is None else f", noise floor {_fmt(m.noise_floor)}")
+        f"{escape(n)} {fmt_number(m.value)} {escape(m.unit)}"
+        + ("" if m.noise_floor is None else f", noise floor {fmt_number(m.noise_floor)}")
         for n, m in f.metrics.items()
     )
     test = ""
@@ -213,7 +214,7 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
     p_head = "p-value" if correction == "none" else f"p-value ({escape(str(correction))})"
     min_share = float((st.get("novelty") or {}).get("min_share") or 0.0)
     body = (
-        f"<div class='driftkl'><style>{_CSS}</style>"
+        f"<div class='driftkl'><style>{CSS}</style>"
         f"<h2>driftkl: {escape(report.dataset)} {_badge(s['status'])}</h2>"
         f"<div class='muted'>{s['features_drifted']} of {s['features_checked']} features "
         f"drifted, {s['features_warn']} warn; reference rows "
