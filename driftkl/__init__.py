@@ -31,6 +31,7 @@ from driftkl.errors import (
 from driftkl.model.profile import FeatureProfile, Profile
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
 from driftkl.model.timeline import Timeline, Window
+from driftkl.over_time import timeline
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
 
@@ -61,5 +62,6 @@ __all__ = [
     "load_config",
     "profile",
     "psi",
+    "timeline",
     "unit_name",
 ]

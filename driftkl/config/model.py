@@ -217,6 +217,12 @@ class DriftConfig:
             reported but not judged (a later batch is always "out of range"); ``"none"``
             judges them like any column. ``columns.<name>.kind: event_time`` marks any
             column, ``kind: datetime`` judges one datetime column.
+        segment_by: categorical columns whose values cut the data into segments, each
+            compared with the same segment of the reference, besides the overall result
+            (the columns themselves are not judged). Empty (default): no segments.
+        max_segments: segments kept by name, the ones with the most reference rows
+            (default 20); the others are pooled into one ``(other)`` segment, so the number of
+            results (and of Prometheus series) stays bounded.
     """
 
     dataset: str = "default"
@@ -239,6 +245,8 @@ class DriftConfig:
     threshold_on: str = "bias_corrected"
     novelty: NoveltyConfig = field(default_factory=NoveltyConfig)
     event_time: str = "auto"
+    segment_by: tuple[str, ...] = ()
+    max_segments: int = 20
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""

@@ -412,6 +412,10 @@ def load_config(
                 "single columns with columns.<name>.kind: event_time (or datetime to judge one)."
             )
         out["event_time"] = raw["event_time"]
+    if raw.get("segment_by") is not None:
+        out["segment_by"] = tuple(dict.fromkeys(_names(raw["segment_by"], "segment_by")))
+    if "max_segments" in raw:
+        out["max_segments"] = _integer(raw["max_segments"], "max_segments", minimum=1, maximum=1000)
     config = DriftConfig(**out)
     _check_thresholds_are_computed(config)
     return config

@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
+__all__ = [
+    "ALL_SEGMENTS",
+    "REPORT_SCHEMA_VERSION",
+    "STATUSES",
+    "DriftReport",
+    "FeatureResult",
+    "MetricValue",
+]
 
 REPORT_SCHEMA = "driftkl.report"
 _NOVEL_VALUE_KEYS = frozenset(
@@ -42,6 +49,7 @@ _NOVEL_VALUE_KEYS = frozenset(
     )
 )
 REPORT_SCHEMA_VERSION = 1
+ALL_SEGMENTS = "(all)"  # the segment column's value on overall rows of to_frame()
 
 
 def _num_out(x: float | None) -> float | str | None:
@@ -290,6 +298,10 @@ class DriftReport:
         current: current provenance (source, rows).
         created_at: UTC ISO-8601 time the comparison finished.
         duration_seconds: wall time of the comparison.
+        segments: with ``segment_by``, each segment's value (``"(other)"`` for the pooled
+            rest) → its per-feature results against the same segment of the reference; the
+            statuses of ``features`` and of every segment come from one correction over all
+            their tests. Empty without segments.
     """
 
     features: tuple[FeatureResult, ...]
@@ -300,11 +312,19 @@ class DriftReport:
     created_at: str
     duration_seconds: float
     driftkl_version: str = ""
+    segments: dict[str, tuple[FeatureResult, ...]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
-        """Worst feature status: ``ok``, ``warn`` or ``drift``."""
-        return worst(f.status for f in self.features)
+        """Worst feature status, over every segment too: ``ok``, ``warn`` or ``drift``."""
+        return worst(
+            f.status for f in (*self.features, *(f for s in self.segments.values() for f in s))
+        )
+
+    @property
+    def drifted_segments(self) -> tuple[str, ...]:
+        """Segments with at least one drifted feature."""
+        return tuple(k for k, fs in self.segments.items() if any(f.status == "drift" for f in fs))
 
     @property
     def drifted_features(self) -> tuple[str, ...]:
@@ -332,7 +352,9 @@ class DriftReport:
         """Dataset-level counts and status."""
         n = len(self.features)
         drifted = self.drifted_features
+        extra = {"drifted_segments": list(self.drifted_segments)} if self.segments else {}
         return {
+            **extra,
             "status": self.status,
             "features_checked": n,
             "features_drifted": len(drifted),
@@ -356,7 +378,11 @@ class DriftReport:
             "settings": dict(self.settings),
             "summary": self.summary(),
             "features": [f.to_dict(bins=bins) for f in self.features],
-        }
+        } | (
+            {"segments": {k: [f.to_dict(bins=bins) for f in fs] for k, fs in self.segments.items()}}
+            if self.segments
+            else {}
+        )
 
     def to_json(self, *, bins: bool = True, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as strict JSON text."""
@@ -384,6 +410,10 @@ class DriftReport:
                 created_at=d["created_at"],
                 duration_seconds=float(d["duration_seconds"]),
                 driftkl_version=d.get("driftkl_version", ""),
+                segments={
+                    str(k): tuple(FeatureResult.from_dict(f) for f in fs)
+                    for k, fs in (d.get("segments") or {}).items()
+                },
             )
         # a dict edited by hand or another tool: missing keys, wrong types, float(10**400)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
@@ -394,12 +424,18 @@ class DriftReport:
             ) from exc
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per feature: status, each metric's value (column names carry the unit)."""
+        """One row per feature: status, each metric's value (column names carry the unit).
+
+        With segments, one row per segment × feature: a ``segment`` column (``"(all)"`` on
+        the overall rows) and the index ``(segment, feature)``.
+        """
         import pandas as pd  # noqa: PLC0415
 
         rows = []
-        for f in self.features:
+        parts = [(ALL_SEGMENTS, self.features), *self.segments.items()]
+        for segment, f in ((s, f) for s, fs in parts for f in fs):
             row: dict[str, Any] = {
+                **({"segment": segment} if self.segments else {}),
                 "feature": f.name,
                 "kind": f.kind,
                 "status": f.status,
@@ -428,7 +464,8 @@ class DriftReport:
             row["unseen_share"] = f.unseen_share
             row["missing_share"] = f.missing_share
             rows.append(row)
-        frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
+        index = ["segment", "feature"] if self.segments else "feature"
+        frame: pd.DataFrame = pd.DataFrame(rows).set_index(index)
         return frame
 
     def _repr_html_(self) -> str:

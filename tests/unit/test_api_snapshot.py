@@ -40,6 +40,7 @@ FACADE = [
     "load_config",
     "profile",
     "psi",
+    "timeline",
     "unit_name",
 ]
 
