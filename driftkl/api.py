@@ -305,8 +305,14 @@ def reference_profile(reference: Any, cfg: DriftConfig) -> tuple[Profile, str]:
     return prof, str(prof.source.get("description", "reference"))
 
 
-def prepare(reference: Any, current: Any, cfg: DriftConfig) -> Prepared:
-    """Profile the reference, open the current data, check columns and types on both sides."""
+def prepare(
+    reference: Any, current: Any, cfg: DriftConfig, *, skip: Sequence[str] = ()
+) -> Prepared:
+    """Profile the reference, open the current data, check columns and types on both sides.
+
+    ``skip``: columns never checked as features (a time column, segment columns), whether or
+    not the reference has them.
+    """
     prof, ref_desc = reference_profile(reference, cfg)
     if cfg.include is not None:
         unknown = [c for c in cfg.include if c not in prof.names]
@@ -316,12 +322,14 @@ def prepare(reference: Any, current: Any, cfg: DriftConfig) -> Prepared:
                 f"(it has {list(prof.names)}). Hint: rebuild the profile including them."
             )
     columns = [
-        c for c in prof.names if (cfg.include is None or c in cfg.include) and c not in cfg.exclude
+        c
+        for c in prof.names
+        if (cfg.include is None or c in cfg.include) and c not in (*cfg.exclude, *skip)
     ]
     if not columns:
         raise ConfigError(
-            f"no columns left to check: include/exclude leave none of the profile's "
-            f"{list(prof.names)}. Hint: check include and exclude."
+            f"no columns left to check: include/exclude{'/' + str(list(skip)) if skip else ''} "
+            f"leave none of the profile's {list(prof.names)}. Hint: check include and exclude."
         )
     source, engine = _open(current, "current", cfg)
     if isinstance(reference, Profile):  # a profile built here was checked against its data
@@ -392,8 +400,7 @@ def segmented_compare(
             "counts per segment. Hint: pass the reference table or Parquet path."
         )
     grouping = Segments(cfg.segment_by)
-    cfg = dataclasses.replace(cfg, exclude=tuple(dict.fromkeys((*cfg.exclude, *cfg.segment_by))))
-    run = prepare(reference, current, cfg)
+    run = prepare(reference, current, cfg, skip=cfg.segment_by)
     grouping.check(run.source.schema, run.source.description)
     ref_source, ref_engine = _open(reference, "reference", cfg)
     ref_groups, _ = count_grouped(

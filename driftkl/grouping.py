@@ -138,7 +138,7 @@ class TimeWindows:
 
         stamps = pd.to_datetime(secs, unit="s", utc=True).tz_convert(self.timezone)
         local = stamps.tz_localize(None)
-        out = local.asi8.astype(np.float64) / 1e9
+        out: NDArray[np.float64] = local.as_unit("ns").asi8.astype(np.float64) / 1e9
         out[np.isnan(secs)] = np.nan
         return out
 

@@ -9,7 +9,6 @@ features) and becomes a full :class:`DriftReport` that records its window.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from typing import TYPE_CHECKING, Any, cast
 
@@ -69,8 +68,7 @@ def timeline(
             "segment_by is not supported by timeline. Hint: run compare with segment_by on "
             "the window of interest."
         )
-    cfg = dataclasses.replace(cfg, exclude=tuple(dict.fromkeys((*cfg.exclude, time_column))))
-    run = prepare(reference, current, cfg)
+    run = prepare(reference, current, cfg, skip=(time_column,))
     windows.check(run.source.schema, run.source.description)
     groups, unplaced = count_grouped(run.source, run.specs, run.engine, windows)
     if not groups:
