@@ -71,7 +71,10 @@ def metric_series(
 ) -> tuple[str, str, list[float | None], list[str | None], float | None, float | None]:
     """``feature``'s deciding metric per window: name, unit, values, statuses, warn, drift.
 
-    Values and statuses are ``None`` where a window does not report the feature.
+    The values are those the thresholds were compared with: net of the noise floor when the
+    report's ``threshold_on`` is ``bias_corrected`` (the name then says "net of noise"), the
+    plug-in values otherwise. Values and statuses are ``None`` where a window does not
+    report the feature.
     """
     name, unit, warn, drift = "", "", None, None
     values: list[float | None] = []
@@ -85,7 +88,12 @@ def metric_series(
             continue
         name, m = chosen
         unit, warn, drift = m.unit, m.warn, m.drift
-        values.append(m.value)
+        net = w.report.settings.get("threshold_on") == "bias_corrected"
+        if net and m.bias_corrected is not None:
+            name = f"{name} net of noise"
+            values.append(m.bias_corrected)
+        else:
+            values.append(m.value)
         statuses.append(f.status)
     return name, unit, values, statuses, warn, drift
 
@@ -139,7 +147,11 @@ def _line_svg(timeline: TimelineView, feature: str, *, width: int = 640, height:
             f"<title>{escape(_label(timeline.windows[i], timeline.timezone))}: "
             f"{escape(name)} {fmt_number(v)} {escape(unit)} ({escape(s or '')})</title></circle>"
         )
-    parts.append("</svg>")
+    parts.append(
+        f'<text x="{pad_l}" y="{pad_y - 1}" font-size="10" fill="#666">'
+        f"{fmt_number(top * 1.05)} {escape(unit)}</text>"
+        f'<text x="{pad_l}" y="{height - 1}" font-size="10" fill="#666">0</text></svg>'
+    )
     caption = (
         f'<div class="muted">{escape(feature)}: {escape(name)} [{escape(unit)}] per window; '
         f"dashed: drift threshold {fmt_number(drift)}"

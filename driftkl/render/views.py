@@ -31,6 +31,8 @@ class MetricView(Protocol):
     def status(self) -> str: ...  # noqa: D102
     @property
     def noise_floor(self) -> float | None: ...  # noqa: D102
+    @property
+    def bias_corrected(self) -> float | None: ...  # noqa: D102
 
 
 class TestView(Protocol):
