@@ -14,11 +14,11 @@ import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from driftkl._version import __version__
-from driftkl.columns import natural_kind, timezone_note, type_name
+from driftkl.columns import timezone_note, type_name
 from driftkl.config import DriftConfig, load_config
 from driftkl.counting import (
     Novel,
@@ -33,6 +33,7 @@ from driftkl.engines.registry import get_engine
 from driftkl.errors import ColumnNotFoundError, ConfigError, SchemaMismatchError
 from driftkl.evaluation.decide import decide
 from driftkl.evaluation.evaluate import measure_feature
+from driftkl.evaluation.schema import check_schema, fits_bins
 from driftkl.fitting.fit import fit_source
 from driftkl.fitting.plan import select_columns
 from driftkl.grouping import OTHER_SEGMENT, Segments, top_segments
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
     from driftkl.engines.base import Engine
     from driftkl.model.bins import BinSpec
+    from driftkl.model.schema import SchemaChange
 
 __all__ = ["compare", "profile"]
 
@@ -157,13 +159,6 @@ def profile(
     )
 
 
-_COMPATIBLE = {
-    "numeric": {"numeric", "integer"},
-    "datetime": {"datetime"},
-    "categorical": {"categorical", "integer"},
-}
-
-
 def _check_named_columns(cfg: DriftConfig, names: Sequence[str], where: str) -> None:
     """``exclude`` and ``columns.<name>`` naming no column are typos that silently do nothing."""
     named = [("exclude", c) for c in cfg.exclude] + [(f"columns.{c}", c) for c in cfg.columns]
@@ -186,12 +181,7 @@ def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None
     for c in columns:
         feat = prof.feature(c)
         t = source.schema.field(c).type
-        natural = natural_kind(t, c, source.description)
-        allowed = set(_COMPATIBLE[feat.kind])
-        if feat.kind == "categorical" and feat.dtype.startswith(("int", "uint")):
-            # an integer column that gained nulls in pandas arrives as float64: 3.0 reads "3"
-            allowed.add("numeric")
-        if natural in allowed:
+        if fits_bins(feat, t, source.description):
             continue
         hint = (
             f"cast it back (e.g. .astype(str)) or set columns.{c}.kind consistently on both sides"
@@ -225,9 +215,9 @@ def measure_all(
             feature = dataclasses.replace(
                 feature, counts=tuple(int(x) for x in reference_counts[c])
             )
-        note = timezone_note(feature.dtype, schema.field(c).type)
-        if note is not None:
-            feature = dataclasses.replace(feature, notes=(*feature.notes, note))
+        added = [timezone_note(feature.dtype, schema.field(c).type), run.notes.get(c)]
+        if any(added):
+            feature = dataclasses.replace(feature, notes=(*feature.notes, *filter(None, added)))
         return measure_feature(feature, counts[c], cfg, novel=novel.get(c))
 
     if threads == 1:
@@ -288,6 +278,8 @@ class Prepared:
     source: Source
     engine: Engine
     current_description: str
+    notes: Mapping[str, str] = field(default_factory=dict)
+    changes: tuple[SchemaChange, ...] = ()
 
     @property
     def specs(self) -> dict[str, BinSpec]:
@@ -335,8 +327,18 @@ def prepare(
     if isinstance(reference, Profile):  # a profile built here was checked against its data
         known = list(dict.fromkeys([*prof.names, *source.schema.names]))
         _check_named_columns(cfg, known, f"the reference profile or {source.description}")
-    _check_compatible(prof, source, columns)
-    return Prepared(cfg, prof, ref_desc, columns, source, engine, _describe(current, source))
+    check = check_schema(prof, source.schema, columns, cfg, source.description)
+    return Prepared(
+        cfg,
+        prof,
+        ref_desc,
+        list(check.columns),
+        source,
+        engine,
+        _describe(current, source),
+        notes=dict(check.notes),
+        changes=tuple(check.changes),
+    )
 
 
 def build_report(
@@ -360,12 +362,14 @@ def build_report(
         "threshold_on": cfg.threshold_on,
         "novelty": dataclasses.asdict(cfg.novelty),
         "event_time": cfg.event_time,
+        "on_schema_change": cfg.on_schema_change,
     }
     if cfg.segment_by:
         settings["segment_by"] = list(cfg.segment_by)
         settings["max_segments"] = cfg.max_segments
     return DriftReport(
         features=tuple(results),
+        schema_changes=run.changes,
         dataset=cfg.dataset,
         settings=settings,
         reference={

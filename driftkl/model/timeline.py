@@ -288,17 +288,21 @@ class Timeline:
             [w.get("report") or {} for w in windows], unplaced_rows=int(d.get("unplaced_rows", 0))
         )
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, *, full: bool = False) -> pd.DataFrame:
         """One row per window × feature: window start/end (UTC), rows, and the report's columns.
 
-        The report columns are those of :meth:`DriftReport.to_frame` (status, rule, reason,
-        each metric with its unit, thresholds, p-values, shares).
+        The report columns are those of :meth:`DriftReport.to_frame` (compact: status, rule,
+        deciding metric, value, unit, noise floor, threshold, adjusted p-value, top bin; with
+        ``full=True`` every metric with its unit, p-values and shares), plus ``reason``.
         """
         import pandas as pd  # noqa: PLC0415
 
         parts = []
         for w in self.windows:
-            frame = w.report.to_frame().reset_index()
+            frame = w.report.to_frame(full=full).reset_index()
+            if "reason" not in frame.columns:
+                reasons = {f.name: f.reason for f in w.report.features}
+                frame["reason"] = frame["feature"].map(reasons)
             frame.insert(0, "window_rows", w.rows)
             frame.insert(0, "window_end", pd.Timestamp(w.end))
             frame.insert(0, "window_start", pd.Timestamp(w.start))

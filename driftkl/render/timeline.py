@@ -15,8 +15,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Protocol
 
 from driftkl._optional import import_optional
-from driftkl.render.html import CSS, STATUS_COLOURS, fmt_number
-from driftkl.render.plot import deciding_metric
+from driftkl.render.figure import deciding_metric
+from driftkl.render.html import CSS, STATUS_COLOURS
+from driftkl.render.numbers import format_number as fmt_number
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

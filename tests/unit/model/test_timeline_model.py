@@ -62,8 +62,13 @@ def test_json_round_trip_keeps_windows_and_statuses(reports):
 
 
 def test_to_frame_has_a_row_per_window_and_feature(reports):
-    """to_frame: windows × features rows, with UTC bounds, rows, status, units and p-values."""
-    frame = Timeline.from_reports(reports).to_frame()
+    """to_frame: windows × features rows, with UTC bounds, rows, status, reason, the deciding
+    metric with its unit; full=True: every metric with units in the names and p-values."""
+    tl = Timeline.from_reports(reports)
+    compact = tl.to_frame()
+    assert set(compact["unit"]) == {"bits"}
+    assert compact["reason"].str.endswith("→ ok").sum() == 5
+    frame = tl.to_frame(full=True)
     assert len(frame) == 3 * 2
     assert {"window_start", "window_end", "window_rows", "feature", "status", "reason"} <= set(
         frame.columns
