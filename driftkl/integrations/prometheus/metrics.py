@@ -279,7 +279,7 @@ def _add_segments(fams: _Families, r: DriftReport) -> None:
         fams.gauge(
             "driftkl_segment_rows",
             "Current rows of each segment (segment_by) in the latest check; segments beyond "
-            "max_segments are pooled under segment=\"(other)\".",
+            'max_segments are pooled under segment="(other)".',
             ("dataset", "segment"),
         ).add_metric([ds, segment], max((f.n_current for f in features), default=0))
         for f in features:

@@ -29,8 +29,7 @@ def test_segment_label_carries_status_divergence_and_rows():
     text = generate_latest(build_registry(report)).decode()
     families = {f.name: f for f in text_string_to_metric_families(text)}
     status = {
-        s.labels["segment"]: s.value
-        for s in families["driftkl_segment_feature_status"].samples
+        s.labels["segment"]: s.value for s in families["driftkl_segment_feature_status"].samples
     }
     assert set(status) == {"a", "b", "(other)"}  # the two largest by name, the rest pooled
     assert status["a"] == STATUS_VALUES["drift"]
