@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from driftkl.model.report import DriftReport
+    from driftkl.model.timeline import Timeline
 
 __all__ = ["ON_DRIFT", "DriftCheckOperator"]
 
@@ -98,6 +99,15 @@ class DriftCheckOperator(BaseDriftklOperator):
             and a failed check is recorded with ``push_failure``. Templated; empty means no
             push.
         prometheus_job: Pushgateway job name (stable, never a date or run id).
+        time_column: with ``every``, run :func:`driftkl.timeline` instead of one compare: a
+            backfill over ``current`` checked window by window (the column is not judged).
+            Every window's report is saved in ``report_store``; XCom, the output files and
+            the Pushgateway get the latest window's report (a Pushgateway keeps one value per
+            series and cannot take history), with a ``timeline`` list of every window's start,
+            end, rows, status and drifted features added to the XCom dict. ``on_drift`` acts
+            when any window drifted. Templated.
+        every: window length (``"1h"``, ``"1d"``, ``"7d"``), calendar-aligned. Templated.
+        timezone: IANA zone of the windows' calendar (default ``"UTC"``).
         **kwargs: passed to ``BaseOperator`` (``task_id``, ``outlets``, ``retries`` ...).
     """
 
@@ -114,6 +124,8 @@ class DriftCheckOperator(BaseDriftklOperator):
         "output_path",
         "html_output_path",
         "prometheus_conn_id",
+        "time_column",
+        "every",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
         "config": "yaml",
@@ -143,6 +155,9 @@ class DriftCheckOperator(BaseDriftklOperator):
         reference_partial: bool = False,
         report_store: str | None = None,
         report_at: str | None = None,
+        time_column: str | None = None,
+        every: str | None = None,
+        timezone: str = "UTC",
         **kwargs: Any,
     ) -> None:
         """Store the arguments; all work happens in :meth:`execute`."""
@@ -170,6 +185,12 @@ class DriftCheckOperator(BaseDriftklOperator):
         self.emit_asset_metadata = emit_asset_metadata
         self.prometheus_conn_id = prometheus_conn_id
         self.prometheus_job = prometheus_job
+        if (time_column is None) != (every is None):
+            raise ValueError("give time_column and every together (a timeline), or neither")
+        self.time_column = time_column
+        self.every = every
+        self.timezone = timezone
+        self._windows: Timeline | None = None
 
     def _overrides(self) -> dict[str, Any]:
         overrides = dict(self.config_overrides or {})
@@ -195,13 +216,38 @@ class DriftCheckOperator(BaseDriftklOperator):
         )
 
     def _compare(self) -> DriftReport:
-        """The one core call: load the reference (a profile, or a store's window), compare."""
+        """The one core call: load the reference (a profile, or a store's window), compare.
+
+        With ``time_column`` and ``every``: one timeline over ``current``; its latest window's
+        report is returned, the timeline kept for the outputs.
+        """
+        if self.time_column and self.every:
+            self._windows = driftkl.timeline(
+                self._reference(),
+                self.current,
+                time_column=self.time_column,
+                every=self.every,
+                timezone=self.timezone,
+                config=self._config(),
+                **self._overrides(),
+            )
+            if self._windows.latest is None:
+                raise driftkl.InputError(f"{self.current!r} has no window with rows")
+            return self._windows.latest
         return driftkl.compare(
             self._reference(),
             self.current,
             config=self._config(),
             **self._overrides(),
         )
+
+    def _save_reports(self, report: DriftReport) -> str:
+        """Save the report (or every window's, filed under its start) in the report store."""
+        store = driftkl.ReportStore(str(self.report_store))
+        if self._windows is None:
+            return store.put(report, at=self.report_at or None)
+        paths = [store.put(w.report, at=w.start) for w in self._windows.windows]
+        return f"{len(paths)} window reports, the last {paths[-1]}"
 
     def on_core_error(self, exc: Exception) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
@@ -242,9 +288,7 @@ class DriftCheckOperator(BaseDriftklOperator):
         if self.report_store:
             kept = outputs.attempt(
                 f"save the report in the report store {self.report_store}",
-                lambda: driftkl.ReportStore(str(self.report_store)).put(
-                    report, at=self.report_at or None
-                ),
+                lambda: self._save_reports(report),
             )
             if kept:
                 self.log.info("saved the drift report as %s", kept)
@@ -258,6 +302,19 @@ class DriftCheckOperator(BaseDriftklOperator):
             if pushed:
                 self.log.info("pushed drift metrics to %s", pushed.url)
         result = report.to_dict(bins=self.xcom_bins)
+        windows = self._windows
+        if windows is not None:
+            result["timeline"] = [
+                {
+                    "start": w.start.isoformat(),
+                    "end": w.end.isoformat(),
+                    "rows": w.rows,
+                    "status": w.status,
+                    "drifted_features": list(w.report.drifted_features),
+                }
+                for w in windows.windows
+            ]
+            self.log.info("%r", windows)
         self.log.info(
             "drift check on %s: status=%s, %d/%d features drifted %s",
             report.dataset,
@@ -279,7 +336,7 @@ class DriftCheckOperator(BaseDriftklOperator):
                 f"drift check on {report.dataset} finished (status={summary['status']}; the "
                 "report is in XCom)"
             )
-        if not report.is_drifted:
+        if not (report.is_drifted or (windows is not None and windows.status == "drift")):
             return result
         schema = [f"{c.column} {c.change}" for c in report.schema_changes if c.status == "drift"]
         message = (
@@ -287,6 +344,13 @@ class DriftCheckOperator(BaseDriftklOperator):
             f"({summary['features_drifted']}/{summary['features_checked']} features)"
             + (f"; schema changes: {', '.join(schema)}" if schema else "")
         )
+        if windows is not None:
+            drifted = [w.start.isoformat() for w in windows.windows if w.status == "drift"]
+            message = (
+                f"drift in {report.dataset} in {len(drifted)}/{len(windows.windows)} windows "
+                f"of {windows.every} starting {', '.join(drifted)}; latest window: "
+                f"{', '.join(report.drifted_features) or 'no drift'}"
+            )
         if self.on_drift == "warn":
             self.log.warning("%s; on_drift='warn': the task succeeds", message)
             return result
