@@ -97,14 +97,12 @@ def _run(args: argparse.Namespace) -> int:
 
 COMMAND = Command(
     name="timeline",
-    help="compare each time window (hour, day, week) of the current data with the reference",
+    help="compare each calendar window (hour, day, week) of the current data",
     configure=_configure,
     run=_run,
     examples=(
-        "driftkl timeline ref.json events/ --time-column ts --every 1d",
-        (
-            "driftkl timeline ref.json events/ --time-column ts --every 7d "
-            "--timezone Europe/Berlin --format html > weeks.html"
-        ),
+        "driftkl timeline ref.json events/ --time-column ts --every 1d --fail-on-drift",
+        "driftkl timeline r.json e/ --time-column ts --every 7d --timezone Europe/Rome",
+        "driftkl timeline ref.json events/ --time-column ts --every 6h --format html",
     ),
 )
