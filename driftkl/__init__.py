@@ -32,6 +32,8 @@ from driftkl.errors import (
 from driftkl.model.profile import FeatureProfile, Profile, merge_profiles
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
 from driftkl.model.schema import SchemaChange
+from driftkl.model.timeline import Timeline, Window
+from driftkl.over_time import timeline
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
 from driftkl.stores import ProfileStore, ReportStore
@@ -55,7 +57,9 @@ __all__ = [
     "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
+    "Timeline",
     "UnbinnableTypeError",
+    "Window",
     "__version__",
     "compare",
     "js_distance",
@@ -66,5 +70,6 @@ __all__ = [
     "merge_profiles",
     "profile",
     "psi",
+    "timeline",
     "unit_name",
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from driftkl.cli.command import Command
-from driftkl.cli.display import add_display_options, print_report
+from driftkl.cli.display import add_display_options, print_report, segment_lines
 from driftkl.cli.exits import EXIT_DRIFT, EXIT_EXPORT, EXIT_OK
 from driftkl.cli.hints import check_compare_inputs
 from driftkl.cli.metrics import add_metrics_options, check_metrics, export_metrics
-from driftkl.cli.options import add_config_options, overrides
-from driftkl.cli.output import check_output_path, error, save, stderr
+from driftkl.cli.options import add_config_options, bounded_int, overrides
+from driftkl.cli.output import check_output_path, error, save, stderr, write_stdout
 from driftkl.cli.stores import add_store_options, check_store_options, reference_of, save_report
 
 if TYPE_CHECKING:
@@ -44,6 +44,18 @@ def _configure(p: argparse.ArgumentParser) -> None:
         choices=["warn", "drift", "fail"],
         help="missing/added/retyped columns: warn, drift (default) or fail (exit 2)",
     )
+    p.add_argument(
+        "--segment-by",
+        nargs="+",
+        metavar="COLUMN",
+        help="also compare each segment of these categorical columns (not judged themselves)",
+    )
+    p.add_argument(
+        "--max-segments",
+        type=bounded_int(1, 1000),
+        help="segments kept by name, the largest in the reference (default 20); the rest "
+        "are pooled as (other)",
+    )
     add_store_options(p)
     add_metrics_options(p)
 
@@ -67,6 +79,8 @@ def _run(args: argparse.Namespace) -> int:
         args.current,
         config=args.config,
         on_schema_change=args.on_schema_change,
+        segment_by=args.segment_by,
+        max_segments=args.max_segments,
         **overrides(args),
     )
     code = EXIT_OK  # every output is attempted; any failure makes it 3
@@ -78,6 +92,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.output and not save(args.output, report.to_json() + "\n", "the JSON report"):
         code = EXIT_EXPORT
     if not print_report(report, args):
+        code = EXIT_EXPORT
+    if report.segments and args.format != "json" and not write_stdout(segment_lines(report)):
         code = EXIT_EXPORT
     if args.pushgateway and report.dataset == DEFAULT_DATASET:
         stderr(

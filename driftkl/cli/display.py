@@ -8,7 +8,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from driftkl.cli.output import write_stdout
+from driftkl.model.status import worst
 from driftkl.render.compact import render_compact
+from driftkl.render.escape import printable
 from driftkl.render.text import render_markdown, render_table
 
 if TYPE_CHECKING:
@@ -16,7 +18,15 @@ if TYPE_CHECKING:
 
     from driftkl.model.report import DriftReport
 
-__all__ = ["COLOR_MODES", "FORMATS", "add_display_options", "print_report", "use_colour", "width"]
+__all__ = [
+    "COLOR_MODES",
+    "FORMATS",
+    "add_display_options",
+    "print_report",
+    "segment_lines",
+    "use_colour",
+    "width",
+]
 
 FORMATS = ("table", "wide", "json", "markdown")
 COLOR_MODES = ("auto", "always", "never")
@@ -71,3 +81,17 @@ def print_report(report: DriftReport, args: argparse.Namespace) -> bool:
     else:
         text = render_compact(report, width=width(), color=use_colour(args.color))
     return write_stdout(text + "\n")
+
+
+def segment_lines(report: DriftReport) -> str:
+    """One line per segment: its status and its drifted or warned features."""
+    lines = [f"\nsegments by {', '.join(report.settings.get('segment_by', []))}:"]
+    for name, features in report.segments.items():
+        flagged = [f"{f.name} {f.status}" for f in features if f.status != "ok"]
+        rows = max((f.n_current for f in features), default=0)
+        status = worst(f.status for f in features)
+        lines.append(
+            f"  {printable(name)}: {status} ({rows} rows)"
+            + (f": {', '.join(flagged)}" if flagged else "")
+        )
+    return "\n".join(lines) + "\n"

@@ -222,6 +222,12 @@ class DriftConfig:
             finding, an added one a warning), ``"warn"`` (every change a warning) or
             ``"fail"`` (any change is an error naming the columns). The other columns are
             checked whatever the setting, except with ``fail``.
+        segment_by: categorical columns whose values cut the data into segments, each
+            compared with the same segment of the reference, besides the overall result
+            (the columns themselves are not judged). Empty (default): no segments.
+        max_segments: segments kept by name, the ones with the most reference rows
+            (default 20); the others are pooled into one ``(other)`` segment, so the number of
+            results (and of Prometheus series) stays bounded.
     """
 
     dataset: str = "default"
@@ -245,6 +251,8 @@ class DriftConfig:
     novelty: NoveltyConfig = field(default_factory=NoveltyConfig)
     event_time: str = "auto"
     on_schema_change: str = "drift"
+    segment_by: tuple[str, ...] = ()
+    max_segments: int = 20
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""

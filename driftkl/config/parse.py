@@ -421,6 +421,10 @@ def load_config(
                 "as drift and checks the others; 'fail' stops the check."
             )
         out["on_schema_change"] = raw["on_schema_change"]
+    if raw.get("segment_by") is not None:
+        out["segment_by"] = tuple(dict.fromkeys(_names(raw["segment_by"], "segment_by")))
+    if "max_segments" in raw:
+        out["max_segments"] = _integer(raw["max_segments"], "max_segments", minimum=1, maximum=1000)
     config = DriftConfig(**out)
     _check_thresholds_are_computed(config)
     return config

@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "STATUSES",
+    "DriftReport",
+    "FeatureResult",
+    "MetricValue",
+]
 
 REPORT_SCHEMA = "driftkl.report"
 _NOVEL_VALUE_KEYS = frozenset(
@@ -294,6 +300,10 @@ class DriftReport:
         duration_seconds: wall time of the comparison.
         schema_changes: columns missing from, added to or retyped in the current data
             (:class:`SchemaChange`); each counts toward :attr:`status` with its own status.
+        segments: with ``segment_by``, each segment's value (``"(other)"`` for the pooled
+            rest) → its per-feature results against the same segment of the reference; the
+            statuses of ``features`` and of every segment come from one correction over all
+            their tests. Empty without segments.
     """
 
     features: tuple[FeatureResult, ...]
@@ -305,11 +315,23 @@ class DriftReport:
     duration_seconds: float
     driftkl_version: str = ""
     schema_changes: tuple[SchemaChange, ...] = ()
+    segments: dict[str, tuple[FeatureResult, ...]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
-        """Worst status of the features and schema changes: ``ok``, ``warn`` or ``drift``."""
-        return worst([*(f.status for f in self.features), *(c.status for c in self.schema_changes)])
+        """Worst status of the features, the schema changes and every segment's features."""
+        return worst(
+            [
+                *(f.status for f in self.features),
+                *(c.status for c in self.schema_changes),
+                *(f.status for fs in self.segments.values() for f in fs),
+            ]
+        )
+
+    @property
+    def drifted_segments(self) -> tuple[str, ...]:
+        """Segments with at least one drifted feature."""
+        return tuple(k for k, fs in self.segments.items() if any(f.status == "drift" for f in fs))
 
     @property
     def drifted_features(self) -> tuple[str, ...]:
@@ -337,7 +359,9 @@ class DriftReport:
         """Dataset-level counts and status."""
         n = len(self.features)
         drifted = self.drifted_features
+        extra = {"drifted_segments": list(self.drifted_segments)} if self.segments else {}
         return {
+            **extra,
             "status": self.status,
             "features_checked": n,
             "features_drifted": len(drifted),
@@ -363,7 +387,11 @@ class DriftReport:
             "summary": self.summary(),
             "features": [f.to_dict(bins=bins) for f in self.features],
             "schema_changes": [c.to_dict() for c in self.schema_changes],
-        }
+        } | (
+            {"segments": {k: [f.to_dict(bins=bins) for f in fs] for k, fs in self.segments.items()}}
+            if self.segments
+            else {}
+        )
 
     def to_json(self, *, bins: bool = True, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as strict JSON text."""
@@ -394,6 +422,10 @@ class DriftReport:
                 schema_changes=tuple(
                     SchemaChange.from_dict(c) for c in d.get("schema_changes") or ()
                 ),
+                segments={
+                    str(k): tuple(FeatureResult.from_dict(f) for f in fs)
+                    for k, fs in (d.get("segments") or {}).items()
+                },
             )
         # a dict edited by hand or another tool: missing keys, wrong types, float(10**400)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
@@ -410,7 +442,9 @@ class DriftReport:
         ``noise_floor`` and drift ``threshold``, ``p_value_adjusted`` and ``top_bin``.
         ``full=True``: every metric, p-value, share and count, with units and KL direction in
         the column names (see :mod:`driftkl.render.frame`). A column missing, added or retyped
-        in the current data is one more row, with rule ``schema_change`` and no values.
+        in the current data is one more row, with rule ``schema_change`` and no values. With
+        segments, every segment's rows follow the overall ones: a ``segment`` column
+        (``"(all)"`` on the overall rows) and the index ``(segment, feature)``.
         """
         return report_frame(self, full=full)
 

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
     from driftkl.render.views import FeatureView, ReportView
 
-__all__ = ["COMPACT_COLUMNS", "report_frame"]
+__all__ = ["ALL_SEGMENTS", "COMPACT_COLUMNS", "report_frame"]
+
+ALL_SEGMENTS = "(all)"  # the segment column's value on the overall rows
 
 COMPACT_COLUMNS = (
     "status",
@@ -112,15 +114,25 @@ def report_frame(report: ReportView, *, full: bool = False) -> pd.DataFrame:
     """
     import pandas as pd  # noqa: PLC0415 - pandas is needed only for this form
 
+    parts = [(ALL_SEGMENTS, report.features), *report.segments.items()]
+    index = ["segment", "feature"] if report.segments else ["feature"]
+
+    def tagged(rows: list[dict[str, Any]], segment: str) -> list[dict[str, Any]]:
+        return [{"segment": segment, **r} for r in rows] if report.segments else rows
+
     if full:
-        whole: pd.DataFrame = pd.DataFrame(
-            [*(_full_row(f) for f in report.features), *_schema_rows(report)]
-        ).set_index("feature")
+        rows = [r for seg, fs in parts for r in tagged([_full_row(f) for f in fs], seg)]
+        rows += tagged(_schema_rows(report), ALL_SEGMENTS)
+        whole: pd.DataFrame = pd.DataFrame(rows).set_index(index)
         return whole
     min_share = float((report.settings.get("novelty") or {}).get("min_share") or 0.0)
-    rows = [_compact_row(f, min_share) for f in report.features]
-    rows += [{k: v for k, v in r.items() if k != "reason"} for r in _schema_rows(report)]
-    frame = pd.DataFrame(rows, columns=["feature", *COMPACT_COLUMNS]).set_index("feature")
+    rows = [r for seg, fs in parts for r in tagged([_compact_row(f, min_share) for f in fs], seg)]
+    rows += tagged(
+        [{k: v for k, v in r.items() if k != "reason"} for r in _schema_rows(report)],
+        ALL_SEGMENTS,
+    )
+    columns = [*index, *COMPACT_COLUMNS]
+    frame = pd.DataFrame(rows, columns=columns).set_index(index)
     numbers = ("value", "noise_floor", "threshold", "p_value_adjusted")
     compact: pd.DataFrame = frame.astype(dict.fromkeys(numbers, float))
     return compact

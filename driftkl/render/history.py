@@ -38,18 +38,24 @@ def _row(when: dt.datetime, r: ReportView) -> list[str]:
     ]
 
 
-def render_history(entries: Sequence[tuple[dt.datetime, ReportView]], fmt: str) -> str:
-    """``entries`` (time filed, report) as ``"table"`` or ``"markdown"``, oldest first."""
+def render_history(
+    entries: Sequence[tuple[dt.datetime, ReportView]], fmt: str, *, time_header: str = ""
+) -> str:
+    """``entries`` (time filed, report) as ``"table"`` or ``"markdown"``, oldest first.
+
+    ``time_header`` renames the first column (a timeline's ``"window start (UTC)"``).
+    """
     rows = [_row(when, r) for when, r in entries]
+    header = [time_header or _HEADER[0], *_HEADER[1:]]
     if fmt == "markdown":
         out = [
-            "| " + " | ".join(_HEADER) + " |",
-            "|" + "|".join("---" for _ in _HEADER) + "|",
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" for _ in header) + "|",
         ]
         out += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
         return "\n".join(out)
-    cells = [_HEADER] + [[printable(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(_HEADER))]
+    cells = [header] + [[printable(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

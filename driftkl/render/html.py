@@ -28,10 +28,10 @@ from driftkl.render.svg import feature_svg
 
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView, MetricView, ReportView
-__all__ = ["report_html"]
+__all__ = ["CSS", "STATUS_COLOURS", "report_html"]
 
-_STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#a15c00", "drift": "#c62828"}
-_CSS = """
+STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#a15c00", "drift": "#c62828"}
+CSS = """
 .driftkl{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;
 color:#222;background:#fff;max-width:1200px;padding:4px 8px;line-height:1.4}
 .driftkl table{border-collapse:collapse;margin:8px 0 16px;table-layout:auto!important}
@@ -52,7 +52,7 @@ white-space:nowrap}
 
 
 def _badge(status: str) -> str:
-    colour = _STATUS_COLOURS.get(status, "#555")
+    colour = STATUS_COLOURS.get(status, "#555")
     return f'<span class="badge" style="background:{colour}">{escape(status.upper())}</span>'
 
 
@@ -246,7 +246,7 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
 
     features = sorted(report.features, key=key)
     body = (
-        f"<div class='driftkl'><style>{_CSS}</style>{_header(report, primary)}"
+        f"<div class='driftkl'><style>{CSS}</style>{_header(report, primary)}"
         f"{_summary_table(report, features, primary)}"
         + _schema_section(report)
         + "".join(_feature_section(f) for f in features)

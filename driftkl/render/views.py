@@ -39,6 +39,8 @@ class MetricView(Protocol):
     def status(self) -> str: ...  # noqa: D102
     @property
     def noise_floor(self) -> float | None: ...  # noqa: D102
+    @property
+    def bias_corrected(self) -> float | None: ...  # noqa: D102
 
 
 class TestView(Protocol):
@@ -160,4 +162,6 @@ class ReportView(Protocol):
     def current(self) -> Mapping[str, Any]: ...  # noqa: D102
     @property
     def schema_changes(self) -> Sequence[SchemaChangeView]: ...  # noqa: D102
+    @property
+    def segments(self) -> Mapping[str, Sequence[FeatureView]]: ...  # noqa: D102
     def summary(self) -> dict[str, Any]: ...  # noqa: D102

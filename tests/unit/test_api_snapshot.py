@@ -32,7 +32,9 @@ FACADE = [
     "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
+    "Timeline",
     "UnbinnableTypeError",
+    "Window",
     "__version__",
     "compare",
     "js_distance",
@@ -43,6 +45,7 @@ FACADE = [
     "merge_profiles",
     "profile",
     "psi",
+    "timeline",
     "unit_name",
 ]
 
@@ -137,6 +140,9 @@ SIGNATURES = {
         "log_max_rows: 'int' = 20",
         "report_url: 'str | None' = None",
         "grafana_url: 'str | None' = None",
+        "time_column: 'str | None' = None",
+        "every: 'str | None' = None",
+        "timezone: 'str' = 'UTC'",
         "**kwargs: 'Any'",
         "-> None",
     ),

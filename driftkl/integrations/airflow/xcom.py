@@ -72,7 +72,9 @@ def summary_dict(report: DriftReport) -> dict[str, Any]:
         "reference": {
             k: report.reference.get(k) for k in ("rows", "profile_hash") if k in report.reference
         },
-        "current": {k: report.current.get(k) for k in ("rows", "source") if k in report.current},
+        "current": {
+            k: report.current.get(k) for k in ("rows", "source", "window") if k in report.current
+        },
         "schema_changes": [
             {"column": c.column, "change": c.change, "status": c.status}
             for c in report.schema_changes

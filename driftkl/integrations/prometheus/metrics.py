@@ -268,6 +268,37 @@ def _add_schema_changes(fams: _Families, r: DriftReport) -> None:
         gauge.add_metric([r.dataset, change], found[change])
 
 
+def _add_segments(fams: _Families, r: DriftReport) -> None:
+    """Per segment (``segment_by``): status and divergence of each feature, current rows.
+
+    The segment is a label, so the series grow with the segments kept by name:
+    ``max_segments`` (default 20, at most 1000) plus ``(other)``, times the features.
+    """
+    ds = r.dataset
+    for segment, features in r.segments.items():
+        fams.gauge(
+            "driftkl_segment_rows",
+            "Current rows of each segment (segment_by) in the latest check; segments beyond "
+            'max_segments are pooled under segment="(other)".',
+            ("dataset", "segment"),
+        ).add_metric([ds, segment], max((f.n_current for f in features), default=0))
+        for f in features:
+            fams.gauge(
+                "driftkl_segment_feature_status",
+                "Drift status of each feature within each segment (0 = ok, 1 = warn, 2 = drift), "
+                "decided with the overall features under one false-alarm correction.",
+                ("dataset", "segment", "feature"),
+            ).add_metric([ds, segment, f.name], STATUS_VALUES[f.status])
+            for name, m in f.metrics.items():
+                unit, factor = _unit(m.unit, m.base)
+                fams.gauge(
+                    "driftkl_segment_feature_divergence",
+                    "Divergence of each feature's current histogram from the same segment's "
+                    "reference histogram, in the unit label (KL direction in direction).",
+                    ("dataset", "segment", "feature", "metric", "direction", "unit"),
+                ).add_metric([ds, segment, f.name, name, m.direction, unit], m.value * factor)
+
+
 def report_families(
     reports: DriftReport | Mapping[str, Any] | Iterable[DriftReport | Mapping[str, Any]],
 ) -> list[Metric]:
@@ -310,6 +341,7 @@ def report_families(
         _add_dataset(fams, r)
         _add_features(fams, r)
         _add_schema_changes(fams, r)
+        _add_segments(fams, r)
     return fams.all()
 
 

@@ -34,6 +34,7 @@ EXAMPLE_DAGS = {
     "driftkl_orders_ingest",
     "driftkl_asset_check",
     "driftkl_rolling_reference",
+    "driftkl_timeline_backfill",
 }
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from driftkl.model.report import DriftReport
+    from driftkl.model.timeline import Timeline
 
 __all__ = ["ON_DRIFT", "DriftCheckOperator"]
 
@@ -118,6 +119,15 @@ class DriftCheckOperator(BaseDriftklOperator):
             and a failed check is recorded with ``push_failure``. Templated; empty means no
             push.
         prometheus_job: Pushgateway job name (stable, never a date or run id).
+        time_column: with ``every``, run :func:`driftkl.timeline` instead of one compare: a
+            backfill over ``current`` checked window by window (the column is not judged).
+            Every window's report is saved in ``report_store``; XCom, the output files and
+            the Pushgateway get the latest window's report (a Pushgateway keeps one value per
+            series and cannot take history), with a ``timeline`` list of every window's start,
+            end, rows, status and drifted features added to the XCom dict. ``on_drift`` acts
+            when any window drifted. Templated.
+        every: window length (``"1h"``, ``"1d"``, ``"7d"``), calendar-aligned. Templated.
+        timezone: IANA zone of the windows' calendar (default ``"UTC"``).
         **kwargs: passed to ``BaseOperator`` (``task_id``, ``outlets``, ``retries`` ...).
     """
 
@@ -136,6 +146,8 @@ class DriftCheckOperator(BaseDriftklOperator):
         "prometheus_conn_id",
         "report_url",
         "grafana_url",
+        "time_column",
+        "every",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
         "config": "yaml",
@@ -170,6 +182,9 @@ class DriftCheckOperator(BaseDriftklOperator):
         log_max_rows: int = DEFAULT_MAX_ROWS,
         report_url: str | None = None,
         grafana_url: str | None = None,
+        time_column: str | None = None,
+        every: str | None = None,
+        timezone: str = "UTC",
         **kwargs: Any,
     ) -> None:
         """Store the arguments; all work happens in :meth:`execute`."""
@@ -204,6 +219,12 @@ class DriftCheckOperator(BaseDriftklOperator):
         self.report_url = report_url
         self.grafana_url = grafana_url
         self.checked_dataset: str | None = None  # set by execute, read by the Grafana link
+        if (time_column is None) != (every is None):
+            raise ValueError("give time_column and every together (a timeline), or neither")
+        self.time_column = time_column
+        self.every = every
+        self.timezone = timezone
+        self._windows: Timeline | None = None
 
     def _overrides(self) -> dict[str, Any]:
         overrides = dict(self.config_overrides or {})
@@ -229,13 +250,36 @@ class DriftCheckOperator(BaseDriftklOperator):
         )
 
     def _compare(self) -> DriftReport:
-        """The one core call: load the reference (a profile, or a store's window), compare."""
+        """The one core call: load the reference (a profile, or a store's window), compare.
+
+        With ``time_column`` and ``every``: one timeline over ``current``; its latest window's
+        report is returned, the timeline kept for the outputs.
+        """
+        if self.time_column and self.every:
+            self._windows = driftkl.timeline(
+                self._reference(),
+                self.current,
+                time_column=self.time_column,
+                every=self.every,
+                timezone=self.timezone,
+                config=self._config(),
+                **self._overrides(),
+            )
+            if self._windows.latest is None:
+                raise driftkl.InputError(f"{self.current!r} has no window with rows")
+            return self._windows.latest
         return driftkl.compare(
             self._reference(),
             self.current,
             config=self._config(),
             **self._overrides(),
         )
+
+    def _save_reports(self, windows: Timeline) -> str:
+        """Save every window's report in the report store, filed under the window's start."""
+        store = driftkl.ReportStore(str(self.report_store))
+        paths = [store.put(w.report, at=w.start) for w in windows.windows]
+        return f"{len(paths)} window reports, the last {paths[-1]}"
 
     def on_core_error(self, exc: Exception) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
@@ -259,16 +303,37 @@ class DriftCheckOperator(BaseDriftklOperator):
         where = CheckOutputs(
             output_path=self.output_path,
             html_output_path=self.html_output_path,
-            report_store=self.report_store,
+            report_store=self.report_store if self._windows is None else None,
             report_at=self.report_at,
             prometheus_conn_id=str(self.prometheus_conn_id or "") or None,
             prometheus_job=self.prometheus_job,
             grouping_key=self._grouping_key(),
         )
         written = write_outputs(report, where, outputs, self.log)
+        windows = self._windows
+        if windows is not None and self.report_store:
+            kept = outputs.attempt(
+                f"save the window reports in the report store {self.report_store}",
+                lambda: self._save_reports(windows),
+            )
+            if kept:
+                self.log.info("saved %s", kept)
+        if windows is not None:
+            self.log.info("%r", windows)
         table = render_log_table(report, max_rows=self.log_max_rows)
         (self.log.info if report.status == "ok" else self.log.warning)("%s", table)
         result = xcom_value(report, self.xcom)
+        if windows is not None:
+            result["timeline"] = [
+                {
+                    "start": w.start.isoformat(),
+                    "end": w.end.isoformat(),
+                    "rows": w.rows,
+                    "status": w.status,
+                    "drifted_features": list(w.report.drifted_features),
+                }
+                for w in windows.windows
+            ]
         if self.emit_asset_metadata:
             meta = asset_metadata(report.to_dict(bins=False), report_path=written)
             self.emit_asset_extra(context, meta)
@@ -278,9 +343,9 @@ class DriftCheckOperator(BaseDriftklOperator):
                 f"drift check on {report.dataset} finished (status={report.status}; the "
                 "report is in XCom)"
             )
-        if not report.is_drifted:
+        if not (report.is_drifted or (windows is not None and windows.status == "drift")):
             return result
-        message = _drift_message(report)
+        message = _drift_message(report, windows)
         if self.on_drift == "warn":
             self.log.warning("%s; on_drift='warn': the task succeeds", message)
             return result
@@ -290,8 +355,18 @@ class DriftCheckOperator(BaseDriftklOperator):
         raise DriftDetected(f"{message}; on_drift='fail': the table above says why") from None
 
 
-def _drift_message(report: DriftReport) -> str:
-    """``drift in orders: amount, country (2 of 7 features)`` plus drifted schema changes."""
+def _drift_message(report: DriftReport, windows: Timeline | None) -> str:
+    """``drift in orders: amount, country (2 of 7 features)`` plus drifted schema changes.
+
+    For a timeline: the windows that drifted, by start, and the latest window's features.
+    """
+    if windows is not None:
+        drifted = [w.start.isoformat() for w in windows.windows if w.status == "drift"]
+        return (
+            f"drift in {report.dataset} in {len(drifted)} of {len(windows.windows)} windows "
+            f"of {windows.every} starting {', '.join(drifted)}; latest window: "
+            f"{', '.join(report.drifted_features) or 'no drift'}"
+        )
     s = report.summary()
     names = list(report.drifted_features)
     more = len(names) - _NAMES_SHOWN
