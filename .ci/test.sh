@@ -37,6 +37,10 @@ echo "== mypy (strict)"
 echo "== lint-imports (layer contracts in pyproject.toml)"
 .venv/bin/lint-imports
 
+echo "== promtool check rules / test rules (alert rules and their unit tests)"
+promtool check rules configs/prometheus/rules/driftkl.rules.yml
+(cd configs/prometheus/rules && promtool test rules driftkl.rules.test.yml)
+
 echo "== pytest"
 set +e
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
