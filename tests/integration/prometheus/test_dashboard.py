@@ -154,7 +154,6 @@ def test_units_and_line_styles_of_the_deciding_metric():
         assert _panel(_dashboard(), title)["fieldConfig"]["defaults"]["unit"] == "s"
 
 
-
 def test_provisioning_matches_dashboard():
     """The provisioned datasource uid is the dashboard's default; the provider path is set."""
     ds = yaml.safe_load((CONFIGS / "grafana/provisioning/datasources/driftkl.yaml").read_text())

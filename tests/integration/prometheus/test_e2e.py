@@ -78,8 +78,9 @@ def test_drift_alert_fires_reaches_alertmanager_and_resolves(stack, sample_data,
     assert alert["labels"]["severity"] == "warning"
     assert alert["annotations"]["summary"] == f"Data drift in {DATASET}.amount"
     js = drift_report["amount"].metrics["js_divergence"]
-    assert f"js_divergence = {js.value:.4g} bits; drift threshold {js.drift:.4g} bits" in (
-        alert["annotations"]["description"]
+    assert (
+        f"js_divergence = {js.value:.4g} bits; drift threshold {js.drift:.4g} bits"
+        in (alert["annotations"]["description"])
     )
     firing_features = {a["labels"]["feature"] for a in _prom_alerts(stack)}
     assert firing_features == drifted  # age, channel, ... never alert
