@@ -153,7 +153,9 @@ def _panels() -> list[Panel]:
             ),
             description="The metric the decision rule thresholds, for the selected features; "
                         "dashed: warn (orange) and drift (red) thresholds; dotted: noise floor "
-                        "(the value expected under no drift at these sample sizes)."),
+                        "(the value expected under no drift at these sample sizes). With the "
+                        "default threshold_on: bias_corrected the rule compares value minus "
+                        "noise floor with the thresholds, and also needs significance."),
         Panel("table", "Top $topn features by $metric (latest check)", (0, 26, 24, 10), (
             Target(_top(f"max by ({GF}) (driftkl_feature_status{{{SELF}}})"), instant=True),
             Target(f"topk($topn, max by ({GF}) (driftkl_feature_divergence{{{METRIC}}}))",
