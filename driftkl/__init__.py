@@ -25,13 +25,16 @@ from driftkl.errors import (
     InputError,
     MissingExtraError,
     ProfileError,
+    SchemaChangeError,
     SchemaMismatchError,
     UnbinnableTypeError,
 )
-from driftkl.model.profile import FeatureProfile, Profile
+from driftkl.model.profile import FeatureProfile, Profile, merge_profiles
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.model.schema import SchemaChange
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
+from driftkl.stores import ProfileStore, ReportStore
 
 __all__ = [
     "ColumnNotFoundError",
@@ -46,6 +49,10 @@ __all__ = [
     "MissingExtraError",
     "Profile",
     "ProfileError",
+    "ProfileStore",
+    "ReportStore",
+    "SchemaChange",
+    "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
     "UnbinnableTypeError",
@@ -56,6 +63,7 @@ __all__ = [
     "kl_divergence",
     "kl_divergence_rows",
     "load_config",
+    "merge_profiles",
     "profile",
     "psi",
     "unit_name",

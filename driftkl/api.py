@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from driftkl._version import __version__
-from driftkl.columns import natural_kind, timezone_note, type_name
+from driftkl.columns import timezone_note, type_name
 from driftkl.config import DriftConfig, load_config
 from driftkl.counting import Novel, count_source
 from driftkl.engines.local import resolve_threads
@@ -25,6 +25,7 @@ from driftkl.engines.registry import get_engine
 from driftkl.errors import ColumnNotFoundError, ConfigError, SchemaMismatchError
 from driftkl.evaluation.decide import decide
 from driftkl.evaluation.evaluate import measure_feature
+from driftkl.evaluation.schema import check_schema, fits_bins
 from driftkl.fitting.fit import fit_source
 from driftkl.fitting.plan import select_columns
 from driftkl.model.profile import FeatureProfile, Profile
@@ -147,13 +148,6 @@ def profile(
     )
 
 
-_COMPATIBLE = {
-    "numeric": {"numeric", "integer"},
-    "datetime": {"datetime"},
-    "categorical": {"categorical", "integer"},
-}
-
-
 def _check_named_columns(cfg: DriftConfig, names: Sequence[str], where: str) -> None:
     """``exclude`` and ``columns.<name>`` naming no column are typos that silently do nothing."""
     named = [("exclude", c) for c in cfg.exclude] + [(f"columns.{c}", c) for c in cfg.columns]
@@ -176,12 +170,7 @@ def _check_compatible(prof: Profile, source: Source, columns: list[str]) -> None
     for c in columns:
         feat = prof.feature(c)
         t = source.schema.field(c).type
-        natural = natural_kind(t, c, source.description)
-        allowed = set(_COMPATIBLE[feat.kind])
-        if feat.kind == "categorical" and feat.dtype.startswith(("int", "uint")):
-            # an integer column that gained nulls in pandas arrives as float64: 3.0 reads "3"
-            allowed.add("numeric")
-        if natural in allowed:
+        if fits_bins(feat, t, source.description):
             continue
         hint = (
             f"cast it back (e.g. .astype(str)) or set columns.{c}.kind consistently on both sides"
@@ -203,15 +192,16 @@ def _measure_all(
     cfg: DriftConfig,
     *,
     schema: pa.Schema,
+    notes: Mapping[str, str],
 ) -> list[FeatureResult]:
     """Every feature measured, on the local threads (the noise-floor draws dominate)."""
     threads = min(resolve_threads(cfg.execution.threads), max(len(columns), 1))
 
     def one(c: str) -> FeatureResult:
         feature = prof.feature(c)
-        note = timezone_note(feature.dtype, schema.field(c).type)
-        if note is not None:
-            feature = dataclasses.replace(feature, notes=(*feature.notes, note))
+        added = [timezone_note(feature.dtype, schema.field(c).type), notes.get(c)]
+        if any(added):
+            feature = dataclasses.replace(feature, notes=(*feature.notes, *filter(None, added)))
         return measure_feature(feature, counts[c], cfg, novel=novel.get(c))
 
     if threads == 1:
@@ -280,11 +270,15 @@ def compare(
     if isinstance(reference, Profile):  # a profile built here was checked against its data
         known = list(dict.fromkeys([*prof.names, *source.schema.names]))
         _check_named_columns(cfg, known, f"the reference profile or {source.description}")
-    _check_compatible(prof, source, columns)
+    check = check_schema(prof, source.schema, columns, cfg, source.description)
+    columns = list(check.columns)
     counts, rows, novel = count_source(source, {c: prof.feature(c).bins for c in columns}, engine)
-    results = decide(_measure_all(prof, counts, novel, columns, cfg, schema=source.schema), cfg)
+    measured = _measure_all(
+        prof, counts, novel, columns, cfg, schema=source.schema, notes=check.notes
+    )
     return DriftReport(
-        features=results,
+        features=decide(measured, cfg),
+        schema_changes=check.changes,
         dataset=cfg.dataset,
         settings={
             "direction": cfg.direction,
@@ -297,6 +291,7 @@ def compare(
             "threshold_on": cfg.threshold_on,
             "novelty": dataclasses.asdict(cfg.novelty),
             "event_time": cfg.event_time,
+            "on_schema_change": cfg.on_schema_change,
         },
         reference={"source": ref_desc, "rows": prof.rows, "profile_hash": prof.fingerprint},
         current={"source": _describe(current, source), "rows": rows},

@@ -7,10 +7,16 @@ Names and values from the data are shown literally: the table makes control char
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from driftkl.render.escape import markdown_text, printable
+from driftkl.render.numbers import (
+    UNBOUNDED_FLOOR_NOTE,
+    describe_log,
+    format_noise_floor,
+    format_number,
+    format_p_value,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -18,20 +24,7 @@ if TYPE_CHECKING:
     from driftkl.render.views import ReportView
 __all__ = ["format_p_value", "render_markdown", "render_table"]
 
-
-_SMALL = 1e-4
-_TINY_P = 1e-300
-
-
-def format_p_value(p: float) -> str:
-    """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
-    return "<1e-300" if p < _TINY_P else f"{p:.2g}"
-
-
-def _fmt(value: float) -> str:
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.4g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
+_DIGITS = 4
 
 
 def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
@@ -53,8 +46,8 @@ def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
         for name in metric_names:
             value = f.metrics.get(name)
             floor = None if value is None else value.noise_floor
-            cell = "" if value is None else _fmt(value.value)
-            row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
+            cell = "" if value is None else format_number(value.value, _DIGITS)
+            row.append(cell + ("" if floor is None else f" ({format_noise_floor(floor, _DIGITS)})"))
         row += [
             "" if f.test is None else format_p_value(f.test.p_value_adjusted),
             f"{f.n_reference}/{f.n_current}",
@@ -72,11 +65,22 @@ def _footer(report: ReportView) -> str:
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
-        f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
+        f"drifted, {s['features_warn']} warn{_schema(report)}); divergences in "
+        f"{describe_log(st.get('unit'), st.get('base'))}, KL direction {st.get('direction')} = "
         f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
         f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
     )
+
+
+def _floor_note(report: ReportView) -> list[str]:
+    """The sentence explaining an ``unbounded`` noise floor, when the report shows one."""
+    floors = (m.noise_floor for f in report.features for m in f.metrics.values())
+    return [UNBOUNDED_FLOOR_NOTE] if any(x == float("inf") for x in floors) else []
+
+
+def _schema(report: ReportView) -> str:
+    n = len(report.schema_changes)
+    return f", {n} schema change{'s' if n != 1 else ''}" if n else ""
 
 
 def _rule(settings: Mapping[str, Any]) -> str:
@@ -115,8 +119,12 @@ def render_table(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
+    if report.schema_changes:
+        out.append("")
+        out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
+    out += [printable(note) for note in _floor_note(report)]
     return "\n".join(out)
 
 
@@ -134,5 +142,14 @@ def render_markdown(report: ReportView) -> str:
         + "|",
     ]
     out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
+    if report.schema_changes:
+        out += ["", "| column | schema change | status | reason |", "|---|---|---|---|"]
+        out += [
+            "| "
+            + " | ".join(markdown_text(x) for x in (c.column, c.change, c.status, c.reason))
+            + " |"
+            for c in report.schema_changes
+        ]
     out += ["", markdown_text(_footer(report))]
+    out += [line for note in _floor_note(report) for line in ("", markdown_text(note))]
     return "\n".join(out)

@@ -28,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from driftkl._version import __version__
 from driftkl.errors import InputError
 from driftkl.model.report import DriftReport
+from driftkl.model.schema import SCHEMA_CHANGES
 from driftkl.model.status import STATUSES
 
 if TYPE_CHECKING:
@@ -151,7 +152,8 @@ def _add_dataset(fams: _Families, r: DriftReport) -> None:
     )
     fams.gauge(
         "driftkl_dataset_status",
-        "Worst feature status of the latest drift check (0 = ok, 1 = warn, 2 = drift).",
+        "Worst status of the features and schema changes of the latest drift check (0 = ok, 1 = "
+        "warn, 2 = drift).",
         _D,
     ).add_metric([ds], STATUS_VALUES[summary["status"]])
     feats = fams.gauge(
@@ -253,6 +255,19 @@ def _add_features(fams: _Families, r: DriftReport) -> None:
             share.add_metric([ds, f.name, b], v)
 
 
+def _add_schema_changes(fams: _Families, r: DriftReport) -> None:
+    """``driftkl_schema_changes{dataset, change}``: every change kind, 0 when none."""
+    gauge = fams.gauge(
+        "driftkl_schema_changes",
+        "Columns missing from (missing), added to (added) or retyped in (type_changed) the "
+        "current data of the latest drift check, compared with the reference.",
+        ("dataset", "change"),
+    )
+    found = Counter(c.change for c in r.schema_changes)
+    for change in SCHEMA_CHANGES:
+        gauge.add_metric([r.dataset, change], found[change])
+
+
 def report_families(
     reports: DriftReport | Mapping[str, Any] | Iterable[DriftReport | Mapping[str, Any]],
 ) -> list[Metric]:
@@ -294,6 +309,7 @@ def report_families(
             )
         _add_dataset(fams, r)
         _add_features(fams, r)
+        _add_schema_changes(fams, r)
     return fams.all()
 
 

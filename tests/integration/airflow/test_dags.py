@@ -33,6 +33,7 @@ EXAMPLE_DAGS = {
     "driftkl_taskflow",
     "driftkl_orders_ingest",
     "driftkl_asset_check",
+    "driftkl_rolling_reference",
 }
 
 
@@ -102,17 +103,20 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
 
 
 def test_daily_check_bad_input_fails_with_clear_message(dagbag, tmp_path, monkeypatch, capfd):
-    """A profile column missing from the data fails (after its retry); the log names the fix."""
+    """A missing column with on_schema_change: fail fails after its retry, naming the fix."""
     check = dagbag.dags["driftkl_daily_check"].get_task("check_orders_drift")
     monkeypatch.setattr(check, "retry_delay", dt.timedelta(seconds=0))
     frame = make_sample_frame(500, drift=False, seed=1).assign(discount=0.1)
     driftkl.profile(frame).save(tmp_path / "profiles/orders.profile.json")
     monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_DATA_DIR", str(tmp_path))
+    (tmp_path / "strict.yaml").write_text("dataset: orders\non_schema_change: fail\n")
+    monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_CONFIG", str(tmp_path / "strict.yaml"))
     dr = run_dag(dagbag, "driftkl_daily_check", "2026-11-06")
     assert dr.state == "failed"
     assert task_states(dr) == {"make_sample_data": "success", "check_orders_drift": "failed"}
     log = capfd.readouterr().out
-    assert "driftkl input error: column(s) ['discount'] of the reference are missing" in log
+    assert "driftkl input error: schema of " in log
+    assert "'discount' missing from the current data (was double)" in log
     assert "Hint:" in log
     (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
     assert ti.try_number == 2  # a data error keeps the task's retries (data may land late)

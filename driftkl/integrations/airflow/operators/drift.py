@@ -58,7 +58,21 @@ class DriftCheckOperator(BaseDriftklOperator):
     Args:
         reference: reference profile (``*.json`` written by ``driftkl profile`` or
             :class:`ProfileBuildOperator`), Parquet file/folder/glob, ``Profile`` or DataFrame.
+            Templated. Leave it out to use ``reference_store``.
+        reference_store: a :class:`driftkl.ProfileStore` folder or URL: the reference is the
+            merge of its last ``reference_window`` profiles up to ``reference_end`` (a rolling
+            reference; ``reference_every=7`` on daily keys: the same weekday of past weeks).
             Templated.
+        reference_window: how many profiles the window merges (default 7).
+        reference_end: the window's last key (default: the store's last key), e.g.
+            ``"{{ macros.ds_add(ds, -1) }}"``. Templated.
+        reference_every: take every n-th key counting back (default 1).
+        reference_partial: merge fewer than ``reference_window`` profiles when that is all
+            the store has (at least one), e.g. in a pipeline's first week.
+        report_store: a :class:`driftkl.ReportStore` folder or URL: every report is saved
+            there, filed under ``report_at`` (default: the report's creation time; pass
+            ``"{{ ds }}"`` so backfills file under the data's date). Templated.
+        report_at: the time the report is filed under. Templated.
         current: current Parquet file/folder/glob or DataFrame. Templated
             (e.g. ``"/data/orders/dt={{ ds }}/"``).
         config: YAML config path, mapping or ``None`` (or ``""``) for defaults. Templated.
@@ -89,6 +103,10 @@ class DriftCheckOperator(BaseDriftklOperator):
 
     template_fields: Sequence[str] = (
         "reference",
+        "reference_store",
+        "reference_end",
+        "report_store",
+        "report_at",
         "current",
         "config",
         "config_overrides",
@@ -106,7 +124,7 @@ class DriftCheckOperator(BaseDriftklOperator):
     def __init__(
         self,
         *,
-        reference: Any,
+        reference: Any = None,
         current: Any,
         config: str | Mapping[str, Any] | None = None,
         config_overrides: Mapping[str, Any] | None = None,
@@ -118,13 +136,29 @@ class DriftCheckOperator(BaseDriftklOperator):
         emit_asset_metadata: bool = True,
         prometheus_conn_id: str | None = None,
         prometheus_job: str = "driftkl",
+        reference_store: str | None = None,
+        reference_window: int | None = None,
+        reference_end: str | None = None,
+        reference_every: int = 1,
+        reference_partial: bool = False,
+        report_store: str | None = None,
+        report_at: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Store the arguments; all work happens in :meth:`execute`."""
         super().__init__(**kwargs)
         if on_drift not in ON_DRIFT:
             raise ValueError(f"on_drift must be one of {ON_DRIFT}, got {on_drift!r}")
+        if (reference is None) == (reference_store is None):
+            raise ValueError("give either reference or reference_store (a ProfileStore)")
         self.reference = reference
+        self.reference_store = reference_store
+        self.reference_window = reference_window
+        self.reference_end = reference_end
+        self.reference_every = reference_every
+        self.reference_partial = reference_partial
+        self.report_store = report_store
+        self.report_at = report_at
         self.current = current
         self.config = config
         self.config_overrides = config_overrides
@@ -150,10 +184,20 @@ class DriftCheckOperator(BaseDriftklOperator):
     def _grouping_key(self) -> dict[str, str]:
         return {"dag_id": self.dag_id, "task_id": self.task_id}
 
+    def _reference(self) -> Any:
+        if self.reference_store is None:
+            return resolve_reference(self.reference)
+        return driftkl.ProfileStore(self.reference_store).window(
+            self.reference_end or None,
+            self.reference_window or 7,
+            every=self.reference_every,
+            partial=self.reference_partial,
+        )
+
     def _compare(self) -> DriftReport:
-        """The one core call: load the reference profile if given a path, then compare."""
+        """The one core call: load the reference (a profile, or a store's window), compare."""
         return driftkl.compare(
-            resolve_reference(self.reference),
+            self._reference(),
             self.current,
             config=self._config(),
             **self._overrides(),
@@ -195,6 +239,15 @@ class DriftCheckOperator(BaseDriftklOperator):
             )
             if html:
                 self.log.info("wrote HTML drift report to %s", html)
+        if self.report_store:
+            kept = outputs.attempt(
+                f"save the report in the report store {self.report_store}",
+                lambda: driftkl.ReportStore(str(self.report_store)).put(
+                    report, at=self.report_at or None
+                ),
+            )
+            if kept:
+                self.log.info("saved the drift report as %s", kept)
         if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
             pushed = outputs.attempt(
                 "push the drift metrics",
@@ -216,6 +269,8 @@ class DriftCheckOperator(BaseDriftklOperator):
         for feature in report.features:  # why, for whoever reads the task log at 3 a.m.
             if feature.status != "ok":
                 self.log.info("why %s is %s: %s", feature.name, feature.status, feature.reason)
+        for change in report.schema_changes:
+            self.log.info("%s", change.reason)
         if self.emit_asset_metadata:
             self.emit_asset_extra(context, asset_metadata(result, report_path=written))
         if outputs.failures:
@@ -226,9 +281,11 @@ class DriftCheckOperator(BaseDriftklOperator):
             )
         if not report.is_drifted:
             return result
+        schema = [f"{c.column} {c.change}" for c in report.schema_changes if c.status == "drift"]
         message = (
             f"drift in {report.dataset}: {', '.join(report.drifted_features)} "
             f"({summary['features_drifted']}/{summary['features_checked']} features)"
+            + (f"; schema changes: {', '.join(schema)}" if schema else "")
         )
         if self.on_drift == "warn":
             self.log.warning("%s; on_drift='warn': the task succeeds", message)

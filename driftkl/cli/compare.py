@@ -1,0 +1,95 @@
+"""``driftkl compare``: compare current data with a reference or a saved profile."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from driftkl.cli.command import Command
+from driftkl.cli.display import FORMATS, print_report
+from driftkl.cli.exits import EXIT_DRIFT, EXIT_EXPORT, EXIT_OK
+from driftkl.cli.metrics import add_metrics_options, check_metrics, export_metrics
+from driftkl.cli.options import add_config_options, overrides
+from driftkl.cli.output import check_output_path, error, save
+from driftkl.cli.stores import add_store_options, check_store_options, reference_of, save_report
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["COMMAND"]
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "reference",
+        nargs="?",
+        help="reference profile (.json) or Parquet file/folder/glob (or --reference-store)",
+    )
+    p.add_argument("current", help="current Parquet file, folder or glob")
+    add_config_options(p)
+    p.add_argument(
+        "--direction",
+        choices=["reference||current", "current||reference"],
+        help="KL direction: D(reference‖current) or D(current‖reference)",
+    )
+    p.add_argument("--base", help="logarithm base: 2 (bits), e (nats), 10 (hartleys)")
+    p.add_argument("--pseudo-count", type=float, help="added to every bin before normalising")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="stdout format (json prints the report dict)",
+    )
+    p.add_argument("--output", "-o", help="also write the JSON report to this file")
+    p.add_argument("--fail-on-drift", action="store_true", help="exit 1 when any feature drifted")
+    p.add_argument(
+        "--on-schema-change",
+        choices=["warn", "drift", "fail"],
+        help="missing/added/retyped columns: warn, drift (default) or fail (exit 2)",
+    )
+    add_store_options(p)
+    add_metrics_options(p)
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Every option that can be checked without data, before any work."""
+    if args.output:
+        check_output_path(args.output, "--output")
+    check_metrics(args)
+    check_store_options(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
+
+    _check(args)
+    reference = reference_of(args)
+    report = driftkl.compare(
+        reference,
+        args.current,
+        config=args.config,
+        on_schema_change=args.on_schema_change,
+        **overrides(args),
+    )
+    code = EXIT_OK  # every output is attempted; any failure makes it 3
+    try:
+        save_report(args, report)
+    except OSError as exc:
+        error(f"could not save the report in --report-store {args.report_store!r}: {exc}")
+        code = EXIT_EXPORT
+    if args.output and not save(args.output, report.to_json() + "\n", "the JSON report"):
+        code = EXIT_EXPORT
+    if not print_report(report, args.format):
+        code = EXIT_EXPORT
+    if (args.pushgateway or args.textfile) and export_metrics(args, report) != EXIT_OK:
+        code = EXIT_EXPORT
+    if code != EXIT_OK:
+        return code
+    return EXIT_DRIFT if (args.fail_on_drift and report.is_drifted) else EXIT_OK
+
+
+COMMAND = Command(
+    name="compare",
+    help="compare current data with a reference or profile",
+    configure=_configure,
+    run=_run,
+)

@@ -1,0 +1,15 @@
+"""The subcommands of ``driftkl``, in ``--help`` order: add a new one with one line here."""
+
+from __future__ import annotations
+
+from driftkl.cli import compare, demo, history, profile, serve
+
+__all__ = ["COMMANDS"]
+
+COMMANDS = (
+    profile.COMMAND,
+    compare.COMMAND,
+    demo.COMMAND,
+    serve.COMMAND,
+    history.COMMAND,
+)
