@@ -225,10 +225,11 @@ def _query_var(name: str, label: str, definition: str, **extra: Any) -> dict[str
     }  # fmt: skip
 
 
-def _annotation(name: str, metric: str, color: str) -> dict[str, Any]:
+def _annotation(name: str, metric: str, color: str, when: str = "") -> dict[str, Any]:
+    """Marks at each distinct value of a Unix-seconds timestamp ``metric`` (where ``when``)."""
     return {
         "name": name, "datasource": DS, "enable": True, "iconColor": color,
-        "expr": f"max by ({G}) ({metric}{{{SEL}}}) * 1000", "step": "60s",
+        "expr": f"max by ({G}) ({metric}{{{SEL}}}) * 1000{when}", "step": "60s",
         "useValueForTime": True, "titleFormat": name,
         "textFormat": "{{dataset}} (job {{job}})", "tagKeys": "job,dataset",
     }  # fmt: skip
@@ -266,6 +267,8 @@ def build() -> dict[str, Any]:
         "annotations": {"list": [
             _annotation("Check runs", "driftkl_last_run_timestamp_seconds", "blue"),
             _annotation("Check failures", "driftkl_last_failure_timestamp_seconds", "red"),
+            _annotation("Schema changes", "driftkl_last_run_timestamp_seconds", "orange",
+                        f" and on ({G}) (sum by ({G}) (driftkl_schema_changes{{{SEL}}}) > 0)"),
         ]},
         "links": [], "templating": {"list": variables},
         "panels": [_panel_json(i, p) for i, p in enumerate(_panels(), start=1)],

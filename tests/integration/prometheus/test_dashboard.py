@@ -9,10 +9,13 @@ import sys
 import time
 import urllib.parse
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from integration.prometheus.prom_helpers import CONFIGS, http_json, wait_until
 
+import driftkl
 from driftkl.integrations.prometheus import push_failure, push_report
 
 pytestmark = pytest.mark.prometheus
@@ -117,10 +120,10 @@ def test_dashboard_structure():
     kinds = {p["type"] for p in dash["panels"]}
     assert {"stat", "table", "timeseries", "state-timeline"} <= kinds
     names = [a["name"] for a in dash["annotations"]["list"]]
-    assert names == ["Check runs", "Check failures"]
+    assert names == ["Check runs", "Check failures", "Schema changes"]
     for ann in dash["annotations"]["list"]:
         assert ann["datasource"] == DS_REF and ann["useValueForTime"] is True
-        assert ann["expr"].endswith("* 1000")  # Grafana wants milliseconds
+        assert ") * 1000" in ann["expr"]  # Grafana wants milliseconds
 
 
 def test_units_and_line_styles_of_the_deciding_metric():
@@ -183,6 +186,9 @@ def dash_data(stack, drift_report, nodrift_report):
     clean["dataset"] = "dash_clean"
     push_report(clean, stack.pushgateway, job="driftkl")
     push_failure(stack.pushgateway, dataset=VALUES["dataset"], job="driftkl")  # a later failure
+    ref = pd.DataFrame({"a": np.arange(300.0), "b": np.arange(300.0)})
+    schema = driftkl.compare(ref, ref.drop(columns=["b"]), dataset="dash_schema")
+    push_report(schema, stack.pushgateway, job="driftkl")  # a missing column
     q = urllib.parse.quote(f'driftkl_dataset_status{{dataset="{VALUES["dataset"]}"}}[10s]')
 
     def scraped_twice() -> bool:
@@ -191,7 +197,11 @@ def dash_data(stack, drift_report, nodrift_report):
             f"{stack.prometheus}/api/v1/query?query="
             + urllib.parse.quote('driftkl_dataset_status{dataset="dash_clean"}')
         )["data"]["result"]
-        return bool(result) and len(result[0]["values"]) >= 2 and bool(clean)
+        schema = http_json(
+            f"{stack.prometheus}/api/v1/query?query="
+            + urllib.parse.quote('driftkl_schema_changes{dataset="dash_schema"}')
+        )["data"]["result"]
+        return bool(result) and len(result[0]["values"]) >= 2 and bool(clean) and bool(schema)
 
     wait_until(scraped_twice, "Prometheus to scrape dash_orders")
     return stack
@@ -219,7 +229,7 @@ def test_every_panel_query_returns_data(dash_data):
     end = time.time()
     checked = 0
     for where, raw in _exprs(_dashboard()):
-        expr = _substitute(raw)
+        expr = _substitute(raw, {"dataset": "dash_schema"} if "schema_changes" in raw else None)
         assert _query(dash_data.prometheus, expr), (where, expr)
         q = urllib.parse.quote(expr)
         rng = http_json(
@@ -306,3 +316,11 @@ def test_feature_timeline_shows_only_features_not_ok(dash_data, drift_report):
         for r in _query(dash_data.prometheus, _substitute(target["expr"], {"feature": ".*"}))
     }
     assert got == {f.name for f in drift_report.features if f.status != "ok"}
+
+
+def test_schema_annotation_marks_only_checks_with_changes(dash_data):
+    """The schema-change annotation returns the run time of dash_schema, nothing for dash_clean."""
+    (ann,) = [a for a in _dashboard()["annotations"]["list"] if a["name"] == "Schema changes"]
+    (series,) = _query(dash_data.prometheus, _substitute(ann["expr"], {"dataset": "dash_schema"}))
+    assert float(series["value"][1]) > 1e12  # milliseconds
+    assert not _query(dash_data.prometheus, _substitute(ann["expr"], {"dataset": "dash_clean"}))

@@ -21,8 +21,8 @@ ALERTS = {
 }
 
 
-def _rules() -> list[dict]:
-    groups = yaml.safe_load((PROM / "rules/driftkl.rules.yml").read_text())["groups"]
+def _rules(name: str = "driftkl.rules.yml") -> list[dict]:
+    groups = yaml.safe_load((PROM / "rules" / name).read_text())["groups"]
     return [rule for group in groups for rule in group["rules"]]
 
 
@@ -51,16 +51,18 @@ def test_every_rule_has_a_unit_test():
 
 def test_alerts_link_runbooks_and_dashboard_and_are_gated():
     """Alerts carry a severity, a runbook page that exists and a dashboard link; drift is gated."""
-    for rule in (r for r in _rules() if "alert" in r):
+    schema = [r for r in _rules("driftkl-schema.rules.yml") if "alert" in r]
+    assert len(schema) == 2
+    for rule in [r for r in _rules() if "alert" in r] + schema:
         name, notes = rule["alert"], rule["annotations"]
-        assert rule["labels"]["severity"] in {"info", "warning"}, name
+        assert rule["labels"]["severity"] in {"info", "warning", "critical"}, name
         assert notes["runbook_url"].endswith(f"/runbooks/{name}/"), name
         assert (REPO / "docs/runbooks" / f"{name}.md").is_file(), name
         assert "/d/driftkl-overview/" in notes["dashboard_url"], name
-    drift = {r["alert"]: r for r in _rules() if "alert" in r}
-    for name in ("DriftklFeatureDrift", "DriftklFeatureWarn"):
+    drift = {r["alert"]: r for r in _rules() + _rules("driftkl-schema.rules.yml") if "alert" in r}
+    for name in ("DriftklFeatureDrift", "DriftklFeatureWarn", "DriftklSchemaChange"):
         assert "driftkl:check_fresh == 1" in drift[name]["expr"], name
-        assert "by (job, instance, dataset, feature)" in drift[name]["expr"], name
+        assert "by (job, instance, dataset, " in drift[name]["expr"], name
     assert drift["DriftklFeatureDrift"]["labels"]["severity"] == "warning"
     assert "$value" not in drift["DriftklFeatureDrift"]["annotations"]["description"]
 
