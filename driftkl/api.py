@@ -107,7 +107,10 @@ def profile(
         )
         _check_compatible(bins, source, columns)
         counts, rows, _ = count_source(
-            source, {c: bins.feature(c).bins for c in columns}, engine, label="reference"
+            source,
+            {c: bins.feature(c).bins for c in columns},
+            engine,
+            label="counting reference rows",
         )
         feats = tuple(
             dataclasses.replace(bins.feature(c), counts=tuple(int(x) for x in counts[c]), notes=())

@@ -146,7 +146,11 @@ def merge_counts(a: Counts, b: Counts) -> Counts:
 
 
 def count_source(
-    source: Source, specs: dict[str, BinSpec], engine: Engine, *, label: str = "current"
+    source: Source,
+    specs: dict[str, BinSpec],
+    engine: Engine,
+    *,
+    label: str = "counting current rows",
 ) -> tuple[dict[str, NDArray[np.int64]], int, dict[str, Novel]]:
     """Count every column of ``source`` into its bins: counts, row count, novel values."""
     results = engine.map_reduce(

@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from driftkl.cli.command import Command
-from driftkl.cli.display import FORMATS, print_report
+from driftkl.cli.display import add_display_options, print_report
 from driftkl.cli.exits import EXIT_DRIFT, EXIT_EXPORT, EXIT_OK
+from driftkl.cli.hints import check_compare_inputs
 from driftkl.cli.metrics import add_metrics_options, check_metrics, export_metrics
 from driftkl.cli.options import add_config_options, overrides
-from driftkl.cli.output import check_output_path, error, save
+from driftkl.cli.output import check_output_path, error, save, stderr
 from driftkl.cli.stores import add_store_options, check_store_options, reference_of, save_report
 
 if TYPE_CHECKING:
     import argparse
 
 __all__ = ["COMMAND"]
+
+DEFAULT_DATASET = "default"  # the config's default dataset name
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -33,12 +36,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--base", help="logarithm base: 2 (bits), e (nats), 10 (hartleys)")
     p.add_argument("--pseudo-count", type=float, help="added to every bin before normalising")
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="stdout format (json prints the report dict)",
-    )
+    add_display_options(p)
     p.add_argument("--output", "-o", help="also write the JSON report to this file")
     p.add_argument("--fail-on-drift", action="store_true", help="exit 1 when any feature drifted")
     p.add_argument(
@@ -52,6 +50,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     """Every option that can be checked without data, before any work."""
+    check_compare_inputs(args.reference, args.current)
     if args.output:
         check_output_path(args.output, "--output")
     check_metrics(args)
@@ -78,8 +77,14 @@ def _run(args: argparse.Namespace) -> int:
         code = EXIT_EXPORT
     if args.output and not save(args.output, report.to_json() + "\n", "the JSON report"):
         code = EXIT_EXPORT
-    if not print_report(report, args.format):
+    if not print_report(report, args):
         code = EXIT_EXPORT
+    if args.pushgateway and report.dataset == DEFAULT_DATASET:
+        stderr(
+            f"driftkl: warning: pushing with dataset {DEFAULT_DATASET!r}: every check pushed "
+            "without --dataset (or dataset: in the config) shares one Pushgateway group and "
+            "overwrites the others. Hint: --dataset NAME, one name per check"
+        )
     if (args.pushgateway or args.textfile) and export_metrics(args, report) != EXIT_OK:
         code = EXIT_EXPORT
     if code != EXIT_OK:
@@ -92,4 +97,12 @@ COMMAND = Command(
     help="compare current data with a reference or profile",
     configure=_configure,
     run=_run,
+    examples=(
+        "driftkl compare ref.profile.json cur.parquet",
+        "driftkl compare ref.parquet cur.parquet --exclude id --exclude updated_at",
+        "driftkl compare ref.profile.json cur.parquet --fail-on-drift -o report.json",
+        "driftkl compare ref.profile.json cur.parquet --wide | less -S",
+        "driftkl compare ref.profile.json cur.parquet --format markdown > summary.md",
+        "driftkl compare ref.profile.json cur/ --dataset orders --pushgateway URL",
+    ),
 )

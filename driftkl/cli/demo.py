@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from driftkl.cli.command import Command
-from driftkl.cli.display import FORMATS, print_report
+from driftkl.cli.display import add_display_options, print_report
 from driftkl.cli.exits import EXIT_ERROR, EXIT_EXPORT, EXIT_OK
-from driftkl.cli.options import bounded_int
+from driftkl.cli.options import add_progress_options, bounded_int
 from driftkl.cli.output import error, write_stdout
 from driftkl.errors import ConfigError
 
@@ -28,7 +28,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
         default=20_000,
         help=f"rows per generated file (1 to {MAX_DEMO_ROWS:,})",
     )
-    p.add_argument("--format", choices=FORMATS, default="table")
+    add_display_options(p)
+    add_progress_options(p)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -48,12 +49,12 @@ def _run(args: argparse.Namespace) -> int:
     report = driftkl.compare(
         driftkl.Profile.load(profile_path), paths["current"], dataset="sample_orders"
     )
-    if args.format == "table" and not write_stdout(
-        f"sample data in {args.dir}/; reference profile {profile_path}\n"
-        f"driftkl compare {profile_path} {paths['current']}\n\n"
+    if args.format in {"table", "wide"} and not write_stdout(
+        f"sample data in {args.dir}/; the check below is\n"
+        f"  driftkl compare {profile_path} \\\n      {paths['current']}\n\n"
     ):
         return EXIT_EXPORT
-    return EXIT_OK if print_report(report, args.format) else EXIT_EXPORT
+    return EXIT_OK if print_report(report, args) else EXIT_EXPORT
 
 
 COMMAND = Command(
@@ -61,4 +62,8 @@ COMMAND = Command(
     help="generate sample data and run a drift check on it",
     configure=_configure,
     run=_run,
+    examples=(
+        "driftkl demo",
+        "driftkl demo --dir /tmp/sample --rows 1000000 --wide",
+    ),
 )

@@ -1,23 +1,73 @@
-"""The report on standard output, in the format the user asked for."""
+"""The report on standard output: the format, the width and the colour the user asked for."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from typing import TYPE_CHECKING
 
 from driftkl.cli.output import write_stdout
+from driftkl.render.compact import render_compact
 from driftkl.render.text import render_markdown, render_table
 
 if TYPE_CHECKING:
+    import argparse
+
     from driftkl.model.report import DriftReport
 
-__all__ = ["FORMATS", "print_report"]
+__all__ = ["COLOR_MODES", "FORMATS", "add_display_options", "print_report", "use_colour", "width"]
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "wide", "json", "markdown")
+COLOR_MODES = ("auto", "always", "never")
 
 
-def print_report(report: DriftReport, fmt: str) -> bool:
+def add_display_options(p: argparse.ArgumentParser) -> None:
+    """``--format``, ``--wide`` and ``--color``."""
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="stdout format: table fits the terminal (COLUMNS overrides its width), wide has "
+        "every column, json is the report dict, markdown a GitHub table",
+    )
+    p.add_argument(
+        "--wide", dest="format", action="store_const", const="wide", help="same as --format wide"
+    )
+    p.add_argument(
+        "--color",
+        choices=COLOR_MODES,
+        default="auto",
+        help="colour the status: auto = only when stdout is a terminal and NO_COLOR is unset",
+    )
+
+
+def width() -> int:
+    """Columns of the terminal on stdout (``COLUMNS`` overrides; 80 when not a terminal)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def use_colour(mode: str) -> bool:
+    """Whether to colour: ``always``, ``never``, or ``auto`` (a terminal, ``NO_COLOR`` unset)."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout
+        return False
+
+
+def print_report(report: DriftReport, args: argparse.Namespace) -> bool:
     """Print the report on stdout; ``False`` when stdout could not take it."""
+    fmt = args.format
     if fmt == "json":
-        return write_stdout(report.to_json() + "\n")
-    text = render_markdown(report) if fmt == "markdown" else render_table(report)
+        text = report.to_json()
+    elif fmt == "markdown":
+        text = render_markdown(report)
+    elif fmt == "wide":
+        text = render_table(report)
+    else:
+        text = render_compact(report, width=width(), color=use_colour(args.color))
     return write_stdout(text + "\n")

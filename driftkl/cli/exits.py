@@ -21,7 +21,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "no drift (or drift without --fail-on-drift)"),
     (EXIT_DRIFT, "drift, with --fail-on-drift"),
     (EXIT_ERROR, "usage, configuration or input error; checked before any data is read"),
-    (EXIT_EXPORT, "report made, an output failed (--output, --textfile, --pushgateway, stdout)"),
+    (EXIT_EXPORT, "report made, but an output failed (--output, --textfile, push, stdout)"),
     (EXIT_BUG, "internal error, a bug in driftkl (--debug prints the traceback)"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
 )

@@ -47,13 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not write_stdout(""):
             raise SystemExit(EXIT_ERROR) from None
         raise
-    show = progress.should_show() and not getattr(args, "no_progress", False)
+    shown = progress.choose(sys.stderr, getattr(args, "progress", "never"))
     try:
-        with progress.reporting(progress.ProgressBar(sys.stderr) if show else None):
+        with progress.reporting(shown):  # cleared on any exception, summed up otherwise
             code: int = args.handler(args)
     except KeyboardInterrupt:
-        if show:  # end the progress bar's line
-            stderr("")
         stderr("driftkl: interrupted")
         return EXIT_INTERRUPTED
     except DriftklError as exc:

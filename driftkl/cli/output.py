@@ -7,6 +7,7 @@ import io
 import os
 import sys
 
+from driftkl import progress
 from driftkl._files import check_output, write_atomic
 from driftkl.errors import ConfigError
 from driftkl.render.escape import printable
@@ -14,8 +15,16 @@ from driftkl.render.escape import printable
 __all__ = ["check_output_path", "error", "save", "stderr", "write_stdout"]
 
 
+def _end_progress() -> None:
+    """Replace a progress line by its summary, so that other output starts on a clean line."""
+    shown = progress.current()
+    if shown is not None:
+        shown.end()
+
+
 def stderr(line: str) -> None:
     """Write one line to stderr; a stderr that cannot take it is ignored (nowhere to report)."""
+    _end_progress()
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.write(printable(line) + "\n")
         sys.stderr.flush()
@@ -40,6 +49,7 @@ def write_stdout(text: str) -> bool:
 
     A closed pipe (``driftkl ... | head``) is not an error: the reader has what it wanted.
     """
+    _end_progress()
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from driftkl.cli.command import Command
 from driftkl.cli.exits import EXIT_ERROR, EXIT_OK
+from driftkl.cli.hints import check_profile_input
 from driftkl.cli.options import add_config_options, overrides
 from driftkl.cli.output import check_output_path, save, stderr
 
@@ -24,6 +25,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     import driftkl  # noqa: PLC0415 - loads pandas and pyarrow: not for --help or usage errors
 
+    check_profile_input(args.data)
     check_output_path(args.output, "-o/--output")
     prof = driftkl.profile(args.data, config=args.config, **overrides(args))
     if not save(args.output, prof.to_json(), "the profile"):
@@ -40,4 +42,9 @@ COMMAND = Command(
     help="fit bins on reference data and save the profile",
     configure=_configure,
     run=_run,
+    examples=(
+        "driftkl profile ref.parquet -o ref.profile.json",
+        "driftkl profile 'data/dt=2026-10-*/' -o ref.profile.json --exclude id,email",
+        "driftkl profile ref.parquet -o ref.profile.json --config drift.yaml",
+    ),
 )

@@ -44,4 +44,8 @@ COMMAND = Command(
     help="Prometheus exporter for the newest saved report per dataset",
     configure=_configure,
     run=_run,
+    examples=(
+        "driftkl serve reports/",
+        "driftkl serve reports/ --address 0.0.0.0 --port 9108   # in a container",
+    ),
 )

@@ -12,12 +12,19 @@ if TYPE_CHECKING:
 
     from driftkl.model.report import DriftReport
 
-__all__ = ["add_store_options", "check_store_options", "reference_of", "save_report"]
+__all__ = [
+    "add_report_store_options",
+    "add_store_options",
+    "check_report_store_options",
+    "check_store_options",
+    "reference_of",
+    "save_report",
+]
 
 
 def add_store_options(p: argparse.ArgumentParser) -> None:
     """``--reference-store/-window/-end/-every``, ``--partial-window`` and ``--report-store``."""
-    g = p.add_argument_group("reference window and report history")
+    g = p.add_argument_group("reference window")
     g.add_argument(
         "--reference-store",
         metavar="STORE",
@@ -46,6 +53,12 @@ def add_store_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="merge fewer than N profiles if that is all the store has",
     )
+    add_report_store_options(p)
+
+
+def add_report_store_options(p: argparse.ArgumentParser) -> None:
+    """``--report-store STORE`` and ``--report-at TIME``."""
+    g = p.add_argument_group("report history")
     g.add_argument("--report-store", metavar="STORE", help="also save the report in this store")
     g.add_argument(
         "--report-at",
@@ -68,6 +81,11 @@ def check_store_options(args: argparse.Namespace) -> None:
         )
     if args.reference_store is None and args.reference is None:
         raise ConfigError("a reference is needed: REFERENCE or --reference-store STORE.")
+    check_report_store_options(args)
+
+
+def check_report_store_options(args: argparse.Namespace) -> None:
+    """``--report-at`` only with ``--report-store``."""
     if args.report_at is not None and args.report_store is None:
         raise ConfigError("--report-at needs --report-store.")
 
