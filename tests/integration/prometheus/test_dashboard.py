@@ -324,3 +324,13 @@ def test_schema_annotation_marks_only_checks_with_changes(dash_data):
     (series,) = _query(dash_data.prometheus, _substitute(ann["expr"], {"dataset": "dash_schema"}))
     assert float(series["value"][1]) > 1e12  # milliseconds
     assert not _query(dash_data.prometheus, _substitute(ann["expr"], {"dataset": "dash_clean"}))
+
+
+def test_airflow_dashboard_link_matches_the_dashboard():
+    """The Airflow operator's link opens this dashboard by uid with variables it defines."""
+    from driftkl.integrations.airflow.links import DEFAULT_DASHBOARD_UID  # noqa: PLC0415
+
+    dash = _dashboard()
+    assert dash["uid"] == DEFAULT_DASHBOARD_UID
+    names = {v["name"] for v in dash["templating"]["list"]}
+    assert {"job", "dataset"} <= names

@@ -177,6 +177,7 @@ def test_service_names_match_the_configs(config):
         host, port = target.split(":")
         assert host in services and port.isdigit(), target
     assert env["AIRFLOW_VAR_DRIFTKL_PUSHGATEWAY_CONN_ID"] == "driftkl_pushgateway"
+    assert env["AIRFLOW__DRIFTKL__GRAFANA_URL"] == "http://localhost:3000"  # the published port
 
 
 def test_dockerfile_base_and_extras():
