@@ -20,13 +20,17 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator, ProfileBuildOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import (
+    DAY,
+    PREVIOUS_DAY,
+    data_dir_template,
+)
 
 DATA_DIR = data_dir_template()
 PROFILE_STORE = DATA_DIR + "/profile-store/orders"
 REPORT_STORE = DATA_DIR + "/report-store"
 BASE_PROFILE = DATA_DIR + "/profiles/orders.profile.json"  # its bins are every day's bins
-TODAY = DATA_DIR + "/orders/dt={{ ds }}/"
+TODAY = DATA_DIR + "/orders/dt=" + DAY + "/"
 
 
 @dag(
@@ -39,17 +43,17 @@ TODAY = DATA_DIR + "/orders/dt={{ ds }}/"
 )
 def driftkl_rolling_reference() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: the day's partition, and the store seeded with the base profile."""
         import datetime as dt  # noqa: PLC0415
 
         import driftkl  # noqa: PLC0415
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        paths = prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        paths = prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
         store = driftkl.ProfileStore(f"{data_dir}/profile-store/orders")
         if not store.keys():
-            yesterday = (dt.date.fromisoformat(ds) - dt.timedelta(days=1)).isoformat()
+            yesterday = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
             store.put(driftkl.Profile.load(paths["profile"]), yesterday)
         return paths
 
@@ -57,12 +61,12 @@ def driftkl_rolling_reference() -> None:
         task_id="check_against_last_7_days",
         reference_store=PROFILE_STORE,
         reference_window=7,
-        reference_end="{{ macros.ds_add(ds, -1) }}",
+        reference_end=PREVIOUS_DAY,
         reference_partial=True,
         current=TODAY,
         dataset="orders",
         report_store=REPORT_STORE,
-        report_at="{{ ds }}",
+        report_at=DAY,
         on_drift="fail",
     )
     store_today = ProfileBuildOperator(
@@ -70,9 +74,9 @@ def driftkl_rolling_reference() -> None:
         data=TODAY,
         bins=BASE_PROFILE,
         profile_store=PROFILE_STORE,
-        profile_key="{{ ds }}",
+        profile_key=DAY,
     )
-    make_sample_data(DATA_DIR) >> check >> store_today
+    make_sample_data(DATA_DIR, DAY) >> check >> store_today
 
 
 driftkl_rolling_reference()

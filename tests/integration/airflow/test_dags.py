@@ -39,14 +39,15 @@ EXAMPLE_DAGS = {
 
 
 def _assert_ok_report(report):
-    assert report["schema"] == "driftkl.report"
-    assert report["summary"]["status"] == "ok"
+    assert report["schema"] == "driftkl.report.summary"  # the default XCom form
+    assert report["summary"]["status"] == report["status"] == "ok"
     assert {f["name"] for f in report["features"]} == SAMPLE_FEATURES
+    assert report["units"] == {"js_divergence": "bits"}
     for feature in report["features"]:
-        js = feature["metrics"]["js_divergence"]
-        assert js["unit"] == "bits"
-        assert 0.0 <= js["value"] < 0.01
-        assert "bins" not in feature  # XCom stays small
+        assert feature["metric"] == "js_divergence"
+        if feature["rule"] != "event_time":  # event time: reported, compared with nothing
+            assert 0.0 <= feature["value"] < feature["threshold"] == 0.001
+        assert "bins" not in feature and "top_bin" not in feature  # XCom stays small
 
 
 def test_dagbag_loads_every_dag_file_without_errors(dagbag):
@@ -96,9 +97,11 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
     (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
     assert ti.try_number == 1
     log = capfd.readouterr().out
-    assert "drift in orders: amount, country (2/7 features); on_drift='fail'" in log
-    assert "why amount is drift: js_divergence " in log  # the reason, in the task log
-    assert "why country is drift: " in log and "→ drift" in log
+    failure = "DriftDetected: drift in orders: amount, country (2 of 7 features); on_drift='fail'"
+    assert failure in log
+    assert "drift check on orders: DRIFT - 2 of 7 features drifted, 0 warn" in log
+    assert "  amount: js_divergence " in log  # the reason, in the task log
+    assert "  country: js_divergence " in log and "→ drift" in log
     report = xcom(dr, "check_orders_drift")  # pushed before failing, for notifiers
     assert set(report["summary"]["drifted_features"]) == DRIFTED
 

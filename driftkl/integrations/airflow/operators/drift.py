@@ -6,11 +6,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import driftkl
 from driftkl.config import load_config
-from driftkl.integrations.airflow._io import resolve_reference, write_text
+from driftkl.integrations.airflow._io import resolve_reference
 from driftkl.integrations.airflow._metadata import asset_metadata
+from driftkl.integrations.airflow.errors import DriftDetected
 from driftkl.integrations.airflow.hooks.pushgateway import PushgatewayHook
+from driftkl.integrations.airflow.links import DriftReportLink, GrafanaDashboardLink
+from driftkl.integrations.airflow.log_table import DEFAULT_MAX_ROWS, render_log_table
 from driftkl.integrations.airflow.operators.base import BaseDriftklOperator, OutputFailures
-from driftkl.integrations.airflow.version_compat import AirflowFailException, AirflowSkipException
+from driftkl.integrations.airflow.operators.outputs import CheckOutputs, write_outputs
+from driftkl.integrations.airflow.version_compat import AirflowSkipException
+from driftkl.integrations.airflow.xcom import XCOM_FORMS, XcomForm, xcom_value
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -22,19 +27,25 @@ __all__ = ["ON_DRIFT", "DriftCheckOperator"]
 
 OnDrift = Literal["fail", "skip", "warn"]
 ON_DRIFT: tuple[str, ...] = ("fail", "skip", "warn")
+_NAMES_SHOWN = 10  # drifted features named in the failure message
 
 
 class DriftCheckOperator(BaseDriftklOperator):
     """Compare current data with a reference and fail, skip or warn on drift.
 
-    ``execute`` calls :func:`driftkl.compare` once and returns the report dict
-    (:meth:`driftkl.DriftReport.to_dict`, per-bin counts dropped unless ``xcom_bins=True``), so
+    ``execute`` calls :func:`driftkl.compare` once, logs a per-feature table (drift and warn
+    first: status, rule, deciding metric value and threshold with unit, p-value, top bins; at
+    most ``log_max_rows`` rows) and returns a bounded summary of the report
+    (:mod:`driftkl.integrations.airflow.xcom`; ``xcom="report"`` or ``"full"`` for the report
+    dict), so
     downstream tasks (a ``@task.branch``, a notifier) read ``summary.status``,
     ``summary.drifted_features`` and every feature's metric values from XCom.
 
     What happens on drift (report ``summary.status == "drift"``) is set by ``on_drift``:
 
-    * ``"fail"``: the task fails without retrying (``AirflowFailException``);
+    * ``"fail"``: the task fails without retrying (:class:`~driftkl.integrations.airflow.errors.
+      DriftDetected`, an ``AirflowFailException`` whose one-line message names the drifted
+      features; the table above it in the log says why);
     * ``"skip"``: the task and, by the default trigger rule, its downstream tasks are skipped;
     * ``"warn"``: a warning is logged and the task succeeds (route with a branch task).
 
@@ -85,8 +96,17 @@ class DriftCheckOperator(BaseDriftklOperator):
             object-store URL. Templated.
         html_output_path: also write the standalone HTML report (inline SVG histograms) here.
             Templated.
-        xcom_bins: keep per-bin labels and counts in the XCom value (default ``False`` keeps
-            XCom small: one entry per feature with its metric values and status).
+        xcom: what is returned to XCom: ``"summary"`` (default: status, rule, deciding value,
+            threshold and p-value per feature, a few hundred bytes each), ``"report"`` (the
+            report dict without bins) or ``"full"`` (with per-bin counts).
+        xcom_bins: ``True`` is ``xcom="full"`` (kept for existing DAGs).
+        log_max_rows: most feature rows in the task-log table (default 20); the rest are
+            counted by status.
+        report_url: the browser URL of the HTML report for the "Drift report" link (default:
+            ``html_output_path`` if it is an http(s) URL, else ``[driftkl] report_base_url``
+            joined with its path; see :mod:`driftkl.integrations.airflow.links`). Templated.
+        grafana_url: Grafana's base URL for the "Drift dashboard" link (default
+            ``[driftkl] grafana_url``). Templated.
         emit_asset_metadata: attach drift metadata to the events of Asset outlets.
         prometheus_conn_id: an Airflow connection holding the Pushgateway URL, of type
             ``driftkl_pushgateway`` or ``http``/``https`` (for instance
@@ -124,6 +144,8 @@ class DriftCheckOperator(BaseDriftklOperator):
         "output_path",
         "html_output_path",
         "prometheus_conn_id",
+        "report_url",
+        "grafana_url",
         "time_column",
         "every",
     )
@@ -132,6 +154,7 @@ class DriftCheckOperator(BaseDriftklOperator):
         "config_overrides": "json",
     }
     ui_color = "#f6d6c8"
+    operator_extra_links = (DriftReportLink(), GrafanaDashboardLink())
 
     def __init__(
         self,
@@ -155,6 +178,10 @@ class DriftCheckOperator(BaseDriftklOperator):
         reference_partial: bool = False,
         report_store: str | None = None,
         report_at: str | None = None,
+        xcom: XcomForm = "summary",
+        log_max_rows: int = DEFAULT_MAX_ROWS,
+        report_url: str | None = None,
+        grafana_url: str | None = None,
         time_column: str | None = None,
         every: str | None = None,
         timezone: str = "UTC",
@@ -166,6 +193,8 @@ class DriftCheckOperator(BaseDriftklOperator):
             raise ValueError(f"on_drift must be one of {ON_DRIFT}, got {on_drift!r}")
         if (reference is None) == (reference_store is None):
             raise ValueError("give either reference or reference_store (a ProfileStore)")
+        if xcom not in XCOM_FORMS:
+            raise ValueError(f"xcom must be one of {XCOM_FORMS}, got {xcom!r}")
         self.reference = reference
         self.reference_store = reference_store
         self.reference_window = reference_window
@@ -185,6 +214,11 @@ class DriftCheckOperator(BaseDriftklOperator):
         self.emit_asset_metadata = emit_asset_metadata
         self.prometheus_conn_id = prometheus_conn_id
         self.prometheus_job = prometheus_job
+        self.xcom = "full" if xcom_bins else xcom
+        self.log_max_rows = log_max_rows
+        self.report_url = report_url
+        self.grafana_url = grafana_url
+        self.checked_dataset: str | None = None  # set by execute, read by the Grafana link
         if (time_column is None) != (every is None):
             raise ValueError("give time_column and every together (a timeline), or neither")
         self.time_column = time_column
@@ -241,13 +275,11 @@ class DriftCheckOperator(BaseDriftklOperator):
             **self._overrides(),
         )
 
-    def _save_reports(self, report: DriftReport) -> str:
-        """Save the report (or every window's, filed under its start) in the report store."""
+    def _save_windows(self, windows: Timeline) -> str:
+        """Save every window's report in the report store, filed under the window's start."""
         store = driftkl.ReportStore(str(self.report_store))
-        if self._windows is None:
-            return store.put(report, at=self.report_at or None)
-        paths = [store.put(w.report, at=w.start) for w in self._windows.windows]
-        return f"{len(paths)} window reports, the last {paths[-1]}"
+        paths = [store.put(w.report, at=w.start) for w in windows.windows]
+        return f"{len(paths)} window reports, the last as {paths[-1]}"
 
     def on_core_error(self, exc: Exception) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
@@ -264,45 +296,31 @@ class DriftCheckOperator(BaseDriftklOperator):
             self.log.info("recorded the failed check at %s", result.url)
 
     def execute(self, context: Any) -> dict[str, Any]:
-        """Run the comparison once and decide the task's outcome from ``on_drift``."""
+        """Run the comparison once, log why, and decide the task's outcome from ``on_drift``."""
         report = self.call_core(self._compare)
-        summary = report.summary()
+        self.checked_dataset = report.dataset
         outputs = OutputFailures(self.log)
-        written = None
-        if self.output_path:
-            written = outputs.attempt(
-                f"write the drift report to {self.output_path}",
-                write_text,
-                self.output_path,
-                report.to_json() + "\n",
-            )
-            if written:
-                self.log.info("wrote drift report to %s", written)
-        if self.html_output_path:
-            html = outputs.attempt(
-                f"write the HTML drift report to {self.html_output_path}",
-                lambda: write_text(str(self.html_output_path), report.to_html()),
-            )
-            if html:
-                self.log.info("wrote HTML drift report to %s", html)
-        if self.report_store:
+        windows = self._windows
+        where = CheckOutputs(
+            output_path=self.output_path,
+            html_output_path=self.html_output_path,
+            report_store=self.report_store if windows is None else None,
+            report_at=self.report_at,
+            prometheus_conn_id=str(self.prometheus_conn_id or "") or None,
+            prometheus_job=self.prometheus_job,
+            grouping_key=self._grouping_key(),
+        )
+        written = write_outputs(report, where, outputs, self.log)
+        if windows is not None and self.report_store:
             kept = outputs.attempt(
-                f"save the report in the report store {self.report_store}",
-                lambda: self._save_reports(report),
+                f"save the window reports in the report store {self.report_store}",
+                lambda: self._save_windows(windows),
             )
             if kept:
-                self.log.info("saved the drift report as %s", kept)
-        if self.prometheus_conn_id:  # templated: an empty rendering means "no metrics"
-            pushed = outputs.attempt(
-                "push the drift metrics",
-                lambda: PushgatewayHook(str(self.prometheus_conn_id)).push_report(
-                    report, job=self.prometheus_job, grouping_key=self._grouping_key()
-                ),
-            )
-            if pushed:
-                self.log.info("pushed drift metrics to %s", pushed.url)
-        result = report.to_dict(bins=self.xcom_bins)
-        windows = self._windows
+                self.log.info("saved %s", kept)
+        table = render_log_table(report, max_rows=self.log_max_rows)
+        (self.log.info if report.status == "ok" else self.log.warning)("%s", table)
+        result = xcom_value(report, self.xcom)
         if windows is not None:
             result["timeline"] = [
                 {
@@ -315,35 +333,18 @@ class DriftCheckOperator(BaseDriftklOperator):
                 for w in windows.windows
             ]
             self.log.info("%r", windows)
-        self.log.info(
-            "drift check on %s: status=%s, %d/%d features drifted %s",
-            report.dataset,
-            summary["status"],
-            summary["features_drifted"],
-            summary["features_checked"],
-            summary["drifted_features"],
-        )
-        for feature in report.features:  # why, for whoever reads the task log at 3 a.m.
-            if feature.status != "ok":
-                self.log.info("why %s is %s: %s", feature.name, feature.status, feature.reason)
-        for change in report.schema_changes:
-            self.log.info("%s", change.reason)
         if self.emit_asset_metadata:
-            self.emit_asset_extra(context, asset_metadata(result, report_path=written))
+            meta = asset_metadata(report.to_dict(bins=False), report_path=written)
+            self.emit_asset_extra(context, meta)
         if outputs.failures:
             context["ti"].xcom_push(key="return_value", value=result)
             outputs.raise_if_any(
-                f"drift check on {report.dataset} finished (status={summary['status']}; the "
+                f"drift check on {report.dataset} finished (status={report.status}; the "
                 "report is in XCom)"
             )
         if not (report.is_drifted or (windows is not None and windows.status == "drift")):
             return result
-        schema = [f"{c.column} {c.change}" for c in report.schema_changes if c.status == "drift"]
-        message = (
-            f"drift in {report.dataset}: {', '.join(report.drifted_features)} "
-            f"({summary['features_drifted']}/{summary['features_checked']} features)"
-            + (f"; schema changes: {', '.join(schema)}" if schema else "")
-        )
+        message = _drift_message(report)
         if windows is not None:
             drifted = [w.start.isoformat() for w in windows.windows if w.status == "drift"]
             message = (
@@ -357,4 +358,18 @@ class DriftCheckOperator(BaseDriftklOperator):
         context["ti"].xcom_push(key="return_value", value=result)
         if self.on_drift == "skip":
             raise AirflowSkipException(f"{message}; on_drift='skip'")
-        raise AirflowFailException(f"{message}; on_drift='fail'")
+        raise DriftDetected(f"{message}; on_drift='fail': the table above says why") from None
+
+
+def _drift_message(report: DriftReport) -> str:
+    """``drift in orders: amount, country (2 of 7 features)`` plus drifted schema changes."""
+    s = report.summary()
+    names = list(report.drifted_features)
+    more = len(names) - _NAMES_SHOWN
+    shown = ", ".join(names[:_NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    schema = [f"{c.column} {c.change}" for c in report.schema_changes if c.status == "drift"]
+    return (
+        f"drift in {report.dataset}: {shown} "
+        f"({s['features_drifted']} of {s['features_checked']} features)"
+        + (f"; schema changes: {', '.join(schema)}" if schema else "")
+    )
