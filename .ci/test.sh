@@ -38,6 +38,10 @@ echo "== mypy (strict)"
 echo "== lint-imports (layer contracts in pyproject.toml)"
 .venv/bin/lint-imports
 
+echo "== promtool check rules / test rules (alert rules and their unit tests)"
+promtool check rules configs/prometheus/rules/driftkl.rules.yml configs/prometheus/rules/driftkl-schema.rules.yml
+(cd configs/prometheus/rules && promtool test rules driftkl.rules.test.yml driftkl-schema.rules.test.yml)
+
 echo "== mkdocs build --strict (the docs site; any warning fails)"
 site_dir=$(mktemp -d)
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site_dir"

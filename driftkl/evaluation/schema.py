@@ -80,11 +80,14 @@ def check_schema(
     columns: Sequence[str],
     config: DriftConfig,
     where: str,
+    *,
+    skip: Sequence[str] = (),
 ) -> SchemaCheck:
     """Compare ``columns`` of ``prof`` with the current ``schema`` (described by ``where``).
 
     Added columns are looked for only when ``include`` is not set (then only the included
-    columns matter); excluded columns are never reported.
+    columns matter); excluded columns and ``skip`` (a time column, segment columns: used,
+    never checked) are never reported as added.
 
     Raises:
         SchemaChangeError: there are changes and ``config.on_schema_change`` is ``fail``, or
@@ -115,7 +118,7 @@ def check_schema(
                 "same kind, counted in the same bins"
             )
     if config.include is None:
-        known = set(prof.names) | set(config.exclude)
+        known = set(prof.names) | set(config.exclude) | set(skip)
         found += [(c, "added", None, type_name(schema.field(c).type)) for c in schema.names]
         found = [f for f in found if f[1] != "added" or f[0] not in known]
     found.sort(key=lambda f: SCHEMA_CHANGES.index(f[1]))

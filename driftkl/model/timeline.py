@@ -17,6 +17,7 @@ saved JSON reports), without reading data again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -72,16 +73,7 @@ def with_window(
         "timezone": timezone,
         "time_column": time_column,
     }
-    return DriftReport(
-        features=report.features,
-        dataset=report.dataset,
-        settings=report.settings,
-        reference=report.reference,
-        current={**report.current, "window": window},
-        created_at=report.created_at,
-        duration_seconds=report.duration_seconds,
-        driftkl_version=report.driftkl_version,
-    )
+    return dataclasses.replace(report, current={**report.current, "window": window})
 
 
 def window_of(report: DriftReport) -> tuple[dt.datetime, dt.datetime] | None:

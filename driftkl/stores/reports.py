@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 from driftkl.errors import InputError
 from driftkl.model.report import DriftReport
+from driftkl.model.timeline import Timeline, window_of
 from driftkl.stores.location import open_location
 
 if TYPE_CHECKING:
@@ -151,6 +152,39 @@ class ReportStore:
                     f"{exc}. Hint: remove or restore the file."
                 ) from exc
         return out
+
+    def timeline(
+        self,
+        dataset: str | None = None,
+        since: str | dt.datetime | dt.date | None = None,
+    ) -> Timeline:
+        """The :class:`~driftkl.model.timeline.Timeline` of the saved window reports.
+
+        Built with :meth:`Timeline.from_reports` from the reports that carry a time window
+        (written by :func:`driftkl.timeline`, ``driftkl timeline --report-store`` or the
+        operator's window runs), without reading any data again; whole-batch reports are
+        not part of a timeline (list them with :meth:`reports`). Where a window was saved
+        twice, the report created last is kept.
+
+        Args:
+            dataset: the dataset (needed when the store holds several).
+            since: only windows filed at or after this time (window reports are filed under
+                their start).
+
+        Raises:
+            InputError: no window report matches, or they mix datasets or window lengths.
+        """
+        found = self.reports(dataset=dataset, since=since)
+        windowed = [r for r in found if window_of(r) is not None]
+        if not windowed:
+            raise InputError(
+                f"the report store {self.url!r} has no window reports"
+                f"{'' if dataset is None else f' of dataset {dataset!r}'}"
+                f"{'' if since is None else f' since {since}'} ({len(found)} whole-batch "
+                "report(s)). Hint: save the reports of driftkl.timeline or `driftkl timeline "
+                "--report-store`; list whole-batch reports with reports() or `driftkl history`."
+            )
+        return Timeline.from_reports(windowed)
 
 
 def _now() -> str:

@@ -58,6 +58,8 @@ def test_backfill_timeline_saves_every_window_and_acts_on_drift(dagbag, data_dir
         "2026-11-04",
     ]
     assert again.status_of("x") == ("ok", "ok", "ok", "drift")
+    stored = driftkl.ReportStore(str(data_dir / "report-store")).timeline(dataset="default")
+    assert stored.to_dict() == again.to_dict()  # the store rebuilds it without reading data
 
 
 def test_time_column_without_every_is_refused():

@@ -68,6 +68,7 @@ def test_schema_rule_tests_catch_a_broken_rule(tmp_path):
         rules.replace('change=~"missing|type_changed"', 'change="type_changed"')
     )
     (tmp_path / "t.yml").write_text((RULES / "driftkl-schema.rules.test.yml").read_text())
+    (tmp_path / "driftkl.rules.yml").write_text((RULES / "driftkl.rules.yml").read_text())
     proc = _run(require_binary("promtool"), "test", "rules", "t.yml", cwd=tmp_path)
     assert proc.returncode != 0
     assert "DriftklSchemaChange" in proc.stdout + proc.stderr
