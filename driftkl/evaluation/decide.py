@@ -155,8 +155,17 @@ def decide(results: Sequence[FeatureResult], config: DriftConfig) -> tuple[Featu
         if not r.judged:
             metrics = {n: dataclasses.replace(m, status="ok") for n, m in r.metrics.items()}
             note = f"event-time column: reported, not judged (columns.{r.name}.kind: datetime)"
+            # no test result: a p-value of an unjudged column would read as a verdict
             out.append(
-                dataclasses.replace(r, metrics=metrics, status="ok", rule="event_time", reason=note)
+                dataclasses.replace(
+                    r,
+                    metrics=metrics,
+                    test=None,
+                    novelty=None,
+                    status="ok",
+                    rule="event_time",
+                    reason=note,
+                )
             )
             continue
         test = r.test

@@ -72,6 +72,8 @@ def test_event_time_columns_are_reported_not_judged():
     assert ts.status == "ok" and ts.rule == "event_time" and not ts.judged
     assert ts.out_of_range_share == 1.0
     assert "columns.ts.kind: datetime" in ts.reason
+    assert ts.test is None and ts.novelty is None  # no p-value that would read as a verdict
+    assert ts.metrics  # the divergences are still reported
     judged = driftkl.compare(ref, cur, columns={"ts": {"kind": "datetime"}})["ts"]
     assert judged.status == "drift" and judged.judged
     assert driftkl.compare(ref, cur, event_time="none")["ts"].status == "drift"
