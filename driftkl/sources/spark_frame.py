@@ -35,6 +35,7 @@ __all__ = [
     "spark_failure",
 ]
 
+_PY_RAISED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
 _RAISED = re.compile(r"^driftkl\.errors\.(\w+): (.+)$", re.MULTILINE)
 
 _OPS = {
@@ -74,7 +75,8 @@ def spark_failure(exc: BaseException, what: str) -> errors.DriftklError:
         if isinstance(cls, type) and issubclass(cls, InputError | errors.ConfigError):
             return cls(message)
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    first = lines[0] if lines else type(exc).__name__
+    raised_in_python = [ln for ln in lines if _PY_RAISED.match(ln)]  # a worker's traceback
+    first = (raised_in_python or lines or [type(exc).__name__])[-1 if raised_in_python else 0]
     return InputError(
         f"Spark failed on {what}: {first}. Hint: the Spark driver log and UI have the full "
         "error; check that every executor can read the data and has driftkl installed "
