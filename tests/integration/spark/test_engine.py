@@ -148,7 +148,8 @@ def test_hive_partitioned_dataset_with_a_filter(tmp_path, spark):
     assert {"region", "part"} <= set(on_spark.names)
 
 
-def test_spark_config_block_builds_the_session(files, spark):
+@pytest.mark.usefixtures("spark")  # getOrCreate joins the running local[2] session
+def test_spark_config_block_builds_the_session(files):
     """The YAML-style spark block (master, app_name, conf) is enough to run on Spark."""
     ref, cur = files
     config = {"engine": "spark", "spark": {"master": "local[2]", "app_name": "driftkl-tests"}}
