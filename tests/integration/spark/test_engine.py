@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers import run_cli
 
 import driftkl
 
@@ -174,3 +177,31 @@ def test_a_missing_path_is_an_input_error(tmp_path, spark):
     missing = str(tmp_path / "nope.parquet")
     with pytest.raises(driftkl.InputError, match=r"Spark cannot read Parquet data from .*nope"):
         driftkl.profile(missing, engine="spark", spark=spark)
+
+
+def test_in_memory_data_runs_on_spark_as_shipped_partitions(files, spark):
+    """A pyarrow table on engine='spark' is shipped as partitions: the local report again."""
+    ref, cur = files
+    ref_t, cur_t = pq.read_table(ref), pq.read_table(cur)
+    local = driftkl.compare(ref_t, cur_t, batch_size=700)
+    on_spark = driftkl.compare(ref_t, cur_t, batch_size=700, engine="spark", spark=spark)
+    _same_reports(local, on_spark, sources=True)
+
+
+def test_cli_engine_spark(files):
+    """`driftkl compare --engine spark` starts its own local Spark and prints the local report."""
+    ref, cur = files
+    proc = run_cli("compare", ref, cur, "--engine", "spark", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    on_cli = json.loads(proc.stdout)
+    local = driftkl.compare(ref, cur).to_dict()
+    assert on_cli["features"] == local["features"]
+    assert on_cli["current"]["rows"] == 5_000
+
+
+def test_a_live_session_is_kept_in_the_config_and_never_copied(spark):
+    """spark=<SparkSession> is used as is and left out of the config's plain form."""
+    cfg = driftkl.load_config(None, engine="spark", spark=spark)
+    assert cfg.execution.spark.session is spark
+    assert cfg.to_dict()["spark"]["session"] is None
+    assert "spark" not in cfg.recorded()
