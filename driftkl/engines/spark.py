@@ -14,7 +14,9 @@ are merged with ``treeAggregate`` (on the executors, then the driver), so what c
 network is one partial per partition: bin counts for counting, sketches and a few gathered
 values for the streaming fit. ``merge`` is associative, so profiles and reports are
 identical to the local engine's whatever the partitioning. Other sources (pandas, Arrow) are
-shipped as their partitions with ``SparkContext.parallelize``.
+shipped as their partitions with ``SparkContext.parallelize``. A Spark DataFrame's length is
+not known up front, so numeric reference columns are fitted in exact streaming passes (a few
+jobs; never every value gathered on the driver).
 
 Importing this module imports pyspark; :mod:`driftkl` itself never does (the engine registry
 imports it when ``engine="spark"`` is chosen). Executors need driftkl installed.
@@ -50,17 +52,20 @@ __all__ = ["SparkEngine", "spark_session"]
 
 T = TypeVar("T")
 
+_ARROW_BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
 _JAVA_HINT = (
     "install Java 17 or later (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set "
     "JAVA_HOME, then pip install 'driftkl[spark]'"
 )
 
 
-def spark_session(settings: SparkConfig) -> Any:
+def spark_session(settings: SparkConfig, *, batch_size: int = 131_072) -> Any:
     """The session given, else the active one, else a new one from ``settings``.
 
     A local master (``local[...]``) runs the Python workers with this interpreter unless
-    ``PYSPARK_PYTHON`` says otherwise, so they see the same packages as the driver.
+    ``PYSPARK_PYTHON`` says otherwise, so they see the same packages as the driver. A session
+    driftkl builds sends Arrow batches of ``batch_size`` rows to the workers (Spark's default,
+    10 000, costs a Python call per 10 000 rows); ``spark.conf`` may set another size.
     """
     if settings.session is not None:
         return settings.session
@@ -75,7 +80,8 @@ def spark_session(settings: SparkConfig) -> Any:
     builder: Any = SparkSession.builder.appName(settings.app_name)
     if settings.master:
         builder = builder.master(settings.master)
-    for key, value in settings.conf.items():
+    conf = {_ARROW_BATCH: str(batch_size), **settings.conf}
+    for key, value in conf.items():
         builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
@@ -131,6 +137,7 @@ class SparkEngine:
     def __init__(self, execution: Execution) -> None:
         """Keep the Spark settings; the session is made when a pass first needs it."""
         self.settings = execution.spark
+        self.batch_size = execution.batch_size
 
     def read_parquet(
         self,
@@ -141,7 +148,7 @@ class SparkEngine:
         batch_size: int,
     ) -> Source:
         """Parquet data read by Spark: a file, folder, hive-partitioned dataset, glob or URL."""
-        session = spark_session(self.settings)
+        session = spark_session(self.settings, batch_size=self.batch_size)
         return open_spark_parquet(
             path, session, side=side, row_filter=row_filter, batch_size=batch_size
         )
@@ -181,7 +188,7 @@ class SparkEngine:
             frame.sparkSession.sparkContext.setJobDescription(description)
             fold = functools.partial(_partial_batches, work=work, merge=merge)
             return frame.mapInArrow(fold, "partial binary").rdd.map(_unpickle)
-        context = spark_session(self.settings).sparkContext
+        context = spark_session(self.settings, batch_size=self.batch_size).sparkContext
         context.setJobDescription(description)
         pieces = source.partitions(columns)
         fold_piece = functools.partial(_read_and_fold, work=work, merge=merge)

@@ -7,14 +7,14 @@ the frame's own partitions (``mapInArrow``), so only partial results reach the d
 selects only its columns (projection pushed into the Parquet scan) and a row filter on
 hive-partition keys prunes folders before any file is opened.
 
-The Arrow schema is the one Spark sends its Arrow batches in (``pyspark``'s own conversion),
-so the types a profile records are what the engine's work functions see.
+The Arrow schema is the one Spark sends its Arrow batches in (``pyspark``'s own conversion;
+Spark timestamps are labelled UTC), so the types a profile records are the engine's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from driftkl import errors
@@ -35,7 +35,7 @@ __all__ = [
     "spark_failure",
 ]
 
-_PY_RAISED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+_THROWN = re.compile(r"^[A-Za-z_][\w.$]*(Error|Exception): ")
 _RAISED = re.compile(r"^driftkl\.errors\.(\w+): (.+)$", re.MULTILINE)
 
 _OPS = {
@@ -74,9 +74,12 @@ def spark_failure(exc: BaseException, what: str) -> errors.DriftklError:
         cls = getattr(errors, name, None)
         if isinstance(cls, type) and issubclass(cls, InputError | errors.ConfigError):
             return cls(message)
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    raised_in_python = [ln for ln in lines if _PY_RAISED.match(ln)]  # a worker's traceback
-    first = (raised_in_python or lines or [type(exc).__name__])[-1 if raised_in_python else 0]
+    lines = [ln.strip().lstrip(": ") for ln in text.strip().splitlines() if ln.strip()]
+    thrown = [ln for ln in lines if _THROWN.match(ln)]  # Java or Python "XError: message" lines
+    if "Traceback (most recent call last)" in text and thrown:
+        first = thrown[-1]  # a Python worker's exception: the last line of its traceback
+    else:
+        first = (thrown or lines or [type(exc).__name__])[0]
     return InputError(
         f"Spark failed on {what}: {first}. Hint: the Spark driver log and UI have the full "
         "error; check that every executor can read the data and has driftkl installed "
@@ -85,11 +88,15 @@ def spark_failure(exc: BaseException, what: str) -> errors.DriftklError:
 
 
 def _arrow_schema(frame: Any, where: str) -> pa.Schema:
-    """The Arrow schema of Spark's Arrow batches for ``frame`` (timestamps in the session zone)."""
+    """The Arrow schema of ``frame``'s Arrow batches, Spark timestamps labelled UTC.
+
+    A Spark ``TIMESTAMP`` is an instant (microseconds since the epoch, UTC); Spark sends it
+    labelled with the session time zone, but the values are the same, so it is recorded as
+    ``timestamp[us, tz=UTC]`` whatever the session's zone (as a local read of a UTC file).
+    """
     types = import_optional("pyspark.sql.pandas.types", extra="spark", feature="Spark DataFrames")
-    zone = frame.sparkSession.conf.get("spark.sql.session.timeZone")
     try:
-        schema: pa.Schema = types.to_arrow_schema(frame.schema, timezone=zone)
+        schema: pa.Schema = types.to_arrow_schema(frame.schema, timezone="UTC")
     except Exception as exc:
         raise InputError(
             f"{where} has a column type driftkl cannot read through Arrow ({exc}). Hint: "
@@ -114,7 +121,6 @@ class SparkFrameSource:
     frame: Any
     batch_size: int = DEFAULT_BATCH_SIZE
     engine_hint: str | None = "spark"
-    counted: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -125,20 +131,14 @@ class SparkFrameSource:
         check_names(frame.columns, where)
         return cls(where, _arrow_schema(frame, where), frame, batch_size)
 
-    def count_rows(self) -> int:
-        """Rows of the frame: one Spark job, run once (a Parquet scan counts from footers).
+    def count_rows(self) -> None:
+        """Unknown: a numeric reference column is fitted in streaming passes on Spark.
 
-        Counting first lets a reference that fits the memory budget be fitted in one scan
-        rather than in several streaming passes, each a job over the frame.
+        Spark could count the rows, but the in-memory fit would then gather every reference
+        value on the driver; streaming sends only sketches, counts and a few values per
+        partition (the same exact edges, see :mod:`driftkl.fitting.streaming`).
         """
-        if "rows" not in self.counted:
-            try:
-                self.counted["rows"] = int(self.frame.count())
-            except Exception as exc:
-                if not is_spark_error(exc):
-                    raise
-                raise spark_failure(exc, f"counting the rows of {self.description}") from exc
-        return self.counted["rows"]
+        return
 
     def select(self, columns: Sequence[str]) -> Any:
         """The frame projected on ``columns`` (a pass reads only its own columns)."""
