@@ -12,7 +12,7 @@ import pendulum
 from airflow.sdk import Asset, Metadata, Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 ORDERS = Asset(name="driftkl_orders", uri="file:///driftkl/orders/latest")
@@ -29,15 +29,15 @@ ORDERS_DRIFT = Asset(name="driftkl_orders_drift", uri="file:///driftkl/orders/dr
 )
 def driftkl_orders_ingest() -> None:
     @task(outlets=[ORDERS])
-    def ingest(data_dir: str, ds: str, params: dict):
+    def ingest(data_dir: str, day: str, params: dict):
         """Example only: write the day's orders and announce them on the ORDERS Asset."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
         drift = bool(params["sample_drift"])
-        paths = prepare_sample_data(data_dir, ds=ds, drift=drift, partition="latest")
-        yield Metadata(ORDERS, {"path": paths["current"], "ds": ds})
+        paths = prepare_sample_data(data_dir, ds=day, drift=drift, partition="latest")
+        yield Metadata(ORDERS, {"path": paths["current"], "ds": day})
 
-    ingest(DATA_DIR)
+    ingest(DATA_DIR, DAY)
 
 
 @dag(

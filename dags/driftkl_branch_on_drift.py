@@ -12,7 +12,7 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 
@@ -27,16 +27,16 @@ DATA_DIR = data_dir_template()
 )
 def driftkl_branch_on_drift() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: write the day's sample partition (your data comes from upstream)."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        return prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
 
     check = DriftCheckOperator(
         task_id="check_drift",
         reference=DATA_DIR + "/profiles/orders.profile.json",
-        current=DATA_DIR + "/orders/dt={{ ds }}/",
+        current=DATA_DIR + "/orders/dt=" + DAY + "/",
         dataset="orders",
         on_drift="warn",
     )
@@ -66,7 +66,7 @@ def driftkl_branch_on_drift() -> None:
         """Stand-in for publishing the day's data."""
         return f"published {report['current']['source']} ({report['current']['rows']} rows)"
 
-    make_sample_data(DATA_DIR) >> check
+    make_sample_data(DATA_DIR, DAY) >> check
     route(check.output) >> [retrain(check.output), notify(check.output), publish(check.output)]
 
 

@@ -16,7 +16,7 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 # Set the Variable (or AIRFLOW_VAR_DRIFTKL_PUSHGATEWAY_CONN_ID) to the id of a connection holding
@@ -37,26 +37,26 @@ CONFIG = "{{ var.value.get('driftkl_config', '') }}"
 )
 def driftkl_daily_check() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: write the day's sample partition (your data comes from upstream)."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        return prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
 
     check = DriftCheckOperator(
         task_id="check_orders_drift",
         reference=DATA_DIR + "/profiles/orders.profile.json",
-        current=DATA_DIR + "/orders/dt={{ ds }}/",
+        current=DATA_DIR + "/orders/dt=" + DAY + "/",
         config=CONFIG,
         dataset="orders",
-        output_path=DATA_DIR + "/reports/orders/{{ ds }}.json",
-        html_output_path=DATA_DIR + "/reports/orders/{{ ds }}.html",
+        output_path=DATA_DIR + "/reports/orders/" + DAY + ".json",
+        html_output_path=DATA_DIR + "/reports/orders/" + DAY + ".html",
         on_drift="fail",
         prometheus_conn_id=PUSHGATEWAY_CONN_ID,
         retries=1,
         retry_delay=timedelta(minutes=10),
     )
-    make_sample_data(DATA_DIR) >> check
+    make_sample_data(DATA_DIR, DAY) >> check
 
 
 driftkl_daily_check()

@@ -12,7 +12,7 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 
@@ -27,18 +27,18 @@ DATA_DIR = data_dir_template()
 )
 def driftkl_gate_on_drift() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: write the day's sample partition (your data comes from upstream)."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        return prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
 
     gate = DriftCheckOperator(
         task_id="drift_gate",
         reference=DATA_DIR + "/profiles/orders.profile.json",
-        current=DATA_DIR + "/orders/dt={{ ds }}/",
+        current=DATA_DIR + "/orders/dt=" + DAY + "/",
         dataset="orders",
-        output_path=DATA_DIR + "/reports/gate/{{ ds }}.json",
+        output_path=DATA_DIR + "/reports/gate/" + DAY + ".json",
         on_drift="skip",
     )
 
@@ -47,7 +47,7 @@ def driftkl_gate_on_drift() -> None:
         """Stand-in for publishing the day's data; runs only when nothing drifted."""
         return f"published {report['current']['source']}"
 
-    make_sample_data(DATA_DIR) >> gate
+    make_sample_data(DATA_DIR, DAY) >> gate
     publish(gate.output)
 
 

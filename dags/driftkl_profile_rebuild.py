@@ -10,7 +10,7 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from driftkl.integrations.airflow import ProfileBuildOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 ORDERS_PROFILE = Asset(name="driftkl_orders_profile", uri="file:///driftkl/orders.profile.json")
@@ -25,11 +25,11 @@ ORDERS_PROFILE = Asset(name="driftkl_orders_profile", uri="file:///driftkl/order
 )
 def driftkl_profile_rebuild() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str) -> dict[str, str]:
         """Example only: make sure the sample reference data exists."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, profile=False)
+        return prepare_sample_data(data_dir, ds=day, profile=False)
 
     build = ProfileBuildOperator(
         task_id="build_reference_profile",
@@ -38,7 +38,7 @@ def driftkl_profile_rebuild() -> None:
         config_overrides={"dataset": "orders"},
         outlets=[ORDERS_PROFILE],
     )
-    make_sample_data(DATA_DIR) >> build
+    make_sample_data(DATA_DIR, DAY) >> build
 
 
 driftkl_profile_rebuild()

@@ -11,7 +11,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 
@@ -26,11 +26,11 @@ DATA_DIR = data_dir_template()
 )
 def driftkl_taskflow() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: write the day's sample partition (your data comes from upstream)."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        return prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
 
     @task
     def compare_frames(paths: dict[str, str]) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def driftkl_taskflow() -> None:
             },
         }
 
-    summarize(compare_frames(make_sample_data(DATA_DIR)))
+    summarize(compare_frames(make_sample_data(DATA_DIR, DAY)))
 
 
 driftkl_taskflow()

@@ -25,13 +25,18 @@ from driftkl.errors import (
     InputError,
     MissingExtraError,
     ProfileError,
+    SchemaChangeError,
     SchemaMismatchError,
     UnbinnableTypeError,
 )
-from driftkl.model.profile import FeatureProfile, Profile
+from driftkl.model.profile import FeatureProfile, Profile, merge_profiles
 from driftkl.model.report import DriftReport, FeatureResult, MetricValue
+from driftkl.model.schema import SchemaChange
+from driftkl.model.timeline import Timeline, Window
+from driftkl.over_time import timeline
 from driftkl.stats.divergence import js_distance, js_divergence, kl_divergence, psi, unit_name
 from driftkl.stats.rows import kl_divergence_rows
+from driftkl.stores import ProfileStore, ReportStore
 
 __all__ = [
     "ColumnNotFoundError",
@@ -46,9 +51,15 @@ __all__ = [
     "MissingExtraError",
     "Profile",
     "ProfileError",
+    "ProfileStore",
+    "ReportStore",
+    "SchemaChange",
+    "SchemaChangeError",
     "SchemaMismatchError",
     "Threshold",
+    "Timeline",
     "UnbinnableTypeError",
+    "Window",
     "__version__",
     "compare",
     "js_distance",
@@ -56,7 +67,9 @@ __all__ = [
     "kl_divergence",
     "kl_divergence_rows",
     "load_config",
+    "merge_profiles",
     "profile",
     "psi",
+    "timeline",
     "unit_name",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
 from driftkl.columns import as_float_seconds, as_strings, raw_values, validity
 from driftkl.engines.base import merge_by_key
@@ -21,21 +22,30 @@ from driftkl.model.bins import CategoricalBins
 from driftkl.sources import column_passes
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    from collections.abc import Hashable
+
     from numpy.typing import NDArray
 
     from driftkl.engines.base import Engine
+    from driftkl.grouping import Grouping
     from driftkl.model.bins import BinSpec
     from driftkl.sources import Source
 
 __all__ = [
     "UNSEEN_KEPT",
     "Counts",
+    "GroupCounts",
+    "Grouped",
     "Novel",
     "count_batch",
+    "count_batch_grouped",
+    "count_grouped",
     "count_source",
+    "fold_segments",
     "merge_counts",
+    "merge_grouped",
     "require_rows",
+    "total",
 ]
 
 UNSEEN_KEPT = 10_000  # distinct unseen categories counted per column before giving up on names
@@ -81,6 +91,19 @@ class Novel:
 
 Counts = tuple[int, dict[str, "NDArray[np.int64]"], dict[str, Novel]]
 """Rows seen, per-column bin counts and novel values (a partial result of the counting pass)."""
+
+
+Grouped = dict["Hashable", Counts]
+"""Partial counts per group label (a window index, a segment value); ``None``: rows in no group."""
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """One group's totals after a grouped counting pass."""
+
+    rows: int
+    counts: dict[str, NDArray[np.int64]]
+    novel: dict[str, Novel]
 
 
 def require_rows(rows: int, source: Source) -> int:
@@ -150,7 +173,11 @@ def merge_counts(a: Counts, b: Counts) -> Counts:
 
 
 def count_source(
-    source: Source, specs: dict[str, BinSpec], engine: Engine, *, label: str = "current"
+    source: Source,
+    specs: dict[str, BinSpec],
+    engine: Engine,
+    *,
+    label: str = "counting current rows",
 ) -> tuple[dict[str, NDArray[np.int64]], int, dict[str, Novel]]:
     """Count every column of ``source`` into its bins: counts, row count, novel values."""
     results = engine.map_reduce(
@@ -169,3 +196,129 @@ def count_source(
         counts.update(parts)
         novel.update(found)
     return counts, require_rows(rows or 0, source), novel
+
+
+def count_batch_grouped(
+    batch: pa.RecordBatch, *, specs: dict[str, BinSpec], grouping: Grouping
+) -> Grouped:
+    """One batch's counts per group: rows ordered by group once, each group's run counted.
+
+    The batch holds one pass's feature columns plus the grouping's columns; rows whose group
+    code is ``-1`` are only counted (under the label ``None``).
+    """
+    codes, labels = grouping.keys(batch)
+    features = batch.select([n for n in batch.schema.names if n in specs])
+    order = np.argsort(codes, kind="stable")
+    ordered = features.take(pa.array(order))
+    sorted_codes = codes[order]
+    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
+    starts = np.concatenate(([0], cuts)) if len(sorted_codes) else np.empty(0, dtype=np.int64)
+    stops = np.append(cuts, len(sorted_codes))
+    out: Grouped = {}
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        code = int(sorted_codes[start])
+        label = None if code < 0 else labels[code]
+        part = (
+            (stop - start, {}, {})
+            if label is None
+            else count_batch(ordered.slice(start, stop - start), specs=specs)
+        )
+        out[label] = merge_counts(out[label], part) if label in out else part
+    return out
+
+
+def merge_grouped(a: Grouped, b: Grouped) -> Grouped:
+    """Merge per-group partial counts by label (associative, order-independent; updates ``a``)."""
+    return merge_by_key(a, b, merge_counts)
+
+
+def count_grouped(
+    source: Source,
+    specs: dict[str, BinSpec],
+    engine: Engine,
+    grouping: Grouping,
+    *,
+    label: str = "current",
+) -> tuple[dict[Hashable, GroupCounts], int]:
+    """Count every group of ``source`` in one read: per-group totals and rows in no group.
+
+    Each pass reads its feature columns and the grouping's columns; memory holds one count
+    vector per group and column (groups × bins), never rows.
+    """
+    extra = [c for c in grouping.columns if c not in specs]
+    passes = [[*p, *extra] for p in column_passes(list(specs))] or [extra]
+    results = engine.map_reduce(
+        source,
+        passes,
+        functools.partial(count_batch_grouped, specs=specs, grouping=grouping),
+        merge_grouped,
+        label=label,
+    )
+    rows: dict[Hashable, int] = {}
+    counts: dict[Hashable, dict[str, NDArray[np.int64]]] = {}
+    novel: dict[Hashable, dict[str, Novel]] = {}
+    for result in results:
+        for key, (seen, parts, found) in (result or {}).items():
+            rows.setdefault(key, seen)  # every pass reads every row
+            counts.setdefault(key, {}).update(parts)
+            novel.setdefault(key, {}).update(found)
+    unplaced = rows.pop(None, 0)
+    groups = {
+        key: GroupCounts(
+            rows=n,
+            counts={
+                c: counts[key].get(c, np.zeros(s.n_bins, dtype=np.int64)) for c, s in specs.items()
+            },
+            novel=novel[key],
+        )
+        for key, n in rows.items()
+    }
+    return groups, unplaced
+
+
+def _sum_groups(parts: list[GroupCounts], specs: dict[str, BinSpec]) -> GroupCounts:
+    novel: dict[str, Novel] = {}
+    for p in parts:
+        for c, found in p.novel.items():
+            novel[c] = Novel().merge(novel[c]).merge(found) if c in novel else found
+    return GroupCounts(
+        rows=sum(p.rows for p in parts),
+        counts={
+            c: np.sum([p.counts[c] for p in parts], axis=0, dtype=np.int64)
+            if parts
+            else np.zeros(s.n_bins, dtype=np.int64)
+            for c, s in specs.items()
+        },
+        novel=novel,
+    )
+
+
+def fold_segments(
+    reference: dict[Hashable, GroupCounts],
+    current: dict[Hashable, GroupCounts],
+    specs: dict[str, BinSpec],
+    *,
+    keep: set[Hashable],
+    other: str,
+) -> dict[str, tuple[GroupCounts, GroupCounts]]:
+    """Reference and current counts of each kept segment, the rest summed under ``other``.
+
+    Segments are ordered by label; ``other`` (last) is present when some rows fall outside
+    ``keep`` on either side.
+    """
+    out = {}
+    for key in sorted(keep, key=str):
+        out[str(key)] = (
+            reference.get(key) or _sum_groups([], specs),
+            current.get(key) or _sum_groups([], specs),
+        )
+    rest_ref = [g for k, g in reference.items() if k not in keep]
+    rest_cur = [g for k, g in current.items() if k not in keep]
+    if rest_ref or rest_cur:
+        out[other] = (_sum_groups(rest_ref, specs), _sum_groups(rest_cur, specs))
+    return out
+
+
+def total(groups: dict[Hashable, GroupCounts], specs: dict[str, BinSpec]) -> GroupCounts:
+    """All groups summed (the overall counts, with no second read)."""
+    return _sum_groups(list(groups.values()), specs)

@@ -15,6 +15,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ProfileError",
+    "SchemaChangeError",
     "SchemaMismatchError",
     "UnbinnableTypeError",
 ]
@@ -38,6 +39,19 @@ class ColumnNotFoundError(InputError):
 
 class SchemaMismatchError(InputError):
     """The same column has incompatible types on the reference and current side."""
+
+
+class SchemaChangeError(ColumnNotFoundError, SchemaMismatchError):
+    """Columns are missing, added or retyped and ``on_schema_change`` is ``fail``.
+
+    Attributes:
+        columns: the changed columns, in the order the message names them.
+    """
+
+    def __init__(self, message: str, *, columns: tuple[str, ...] = ()) -> None:
+        """Keep the changed column names beside the message."""
+        super().__init__(message)
+        self.columns = columns
 
 
 class UnbinnableTypeError(InputError, TypeError):

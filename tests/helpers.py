@@ -54,3 +54,52 @@ def modules_loaded_by(code: str) -> list[str]:
     proc = run_python(probe)
     assert proc.returncode == 0, proc.stderr
     return [m for m in proc.stdout.strip().split(",") if m]
+
+
+def run_cli_on_terminal(
+    *args: str | Path, columns: int = 80, timeout: float = 300
+) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal of ``columns``; (exit code, stdout, stderr).
+
+    stdout stays a pipe. The terminal's output is returned as written, except that the
+    terminal's own ``\\r\\n`` for each newline is turned back into ``\\n``.
+    """
+    import fcntl  # noqa: PLC0415 - POSIX only, as pseudo-terminals are
+    import os  # noqa: PLC0415
+    import pty  # noqa: PLC0415
+    import struct  # noqa: PLC0415
+    import termios  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    # as a user's shell: no COLUMNS, and no Airflow task context left by other tests
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS" and "AIRFLOW_CTX" not in k}
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: every copy of the terminal's other end is closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    with subprocess.Popen(
+        [sys.executable, "-m", "driftkl", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    ) as proc:
+        os.close(slave)
+        out, _ = proc.communicate(timeout=timeout)
+    reader.join(timeout=10)
+    os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return proc.returncode, out, err

@@ -13,6 +13,7 @@ __all__ = [
     "METRICS",
     "NOISE_FLOOR_METHODS",
     "NUMERIC_METHODS",
+    "ON_SCHEMA_CHANGE",
     "THRESHOLD_ON",
     "UNITS",
 ]
@@ -25,3 +26,4 @@ NUMERIC_METHODS = ("quantile", "uniform")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")
 NOISE_FLOOR_METHODS = ("monte_carlo", "analytic")
 THRESHOLD_ON = ("plug_in", "bias_corrected")
+ON_SCHEMA_CHANGE = ("warn", "drift", "fail")

@@ -158,7 +158,7 @@ class ColumnConfig:
 # a 0.08σ mean shift, a ×1.07 scale change or +5 percentage points in a 30% category reach on
 # 10 equal-mass bins; 0.0005 bits (warn) a 0.05σ shift. The other metrics' levels are the same
 # effect through their small-difference relations: KL ≈ 4·JS, PSI ≈ 8·JS (nats), JS distance
-# = sqrt(JS). See "Reading the numbers" in the README for the detection table.
+# = sqrt(JS). See docs/statistics.md ("Reading the numbers") for the detection table.
 DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "js_divergence": Threshold(warn=0.0005, drift=0.001, unit="bits"),
     "kl_divergence": Threshold(warn=0.002, drift=0.004, unit="bits"),
@@ -242,6 +242,17 @@ class DriftConfig:
             reported but not judged (a later batch is always "out of range"); ``"none"``
             judges them like any column. ``columns.<name>.kind: event_time`` marks any
             column, ``kind: datetime`` judges one datetime column.
+        on_schema_change: what a column missing from, added to or retyped in the current
+            data counts as: ``"drift"`` (default: a missing or retyped column is a drift
+            finding, an added one a warning), ``"warn"`` (every change a warning) or
+            ``"fail"`` (any change is an error naming the columns). The other columns are
+            checked whatever the setting, except with ``fail``.
+        segment_by: categorical columns whose values cut the data into segments, each
+            compared with the same segment of the reference, besides the overall result
+            (the columns themselves are not judged). Empty (default): no segments.
+        max_segments: segments kept by name, the ones with the most reference rows
+            (default 20); the others are pooled into one ``(other)`` segment, so the number of
+            results (and of Prometheus series) stays bounded.
     """
 
     dataset: str = "default"
@@ -265,6 +276,9 @@ class DriftConfig:
     threshold_on: str = "bias_corrected"
     novelty: NoveltyConfig = field(default_factory=NoveltyConfig)
     event_time: str = "auto"
+    on_schema_change: str = "drift"
+    segment_by: tuple[str, ...] = ()
+    max_segments: int = 20
 
     def thresholds_for(self, column: str) -> dict[str, Threshold]:
         """Thresholds for ``column``: the global ones, updated by its per-column overrides."""

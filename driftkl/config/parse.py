@@ -22,6 +22,7 @@ from driftkl.config.choices import (
     METRICS,
     NOISE_FLOOR_METHODS,
     NUMERIC_METHODS,
+    ON_SCHEMA_CHANGE,
     THRESHOLD_ON,
     UNITS,
 )
@@ -445,6 +446,18 @@ def load_config(
                 "single columns with columns.<name>.kind: event_time (or datetime to judge one)."
             )
         out["event_time"] = raw["event_time"]
+    if "on_schema_change" in raw:
+        if raw["on_schema_change"] not in ON_SCHEMA_CHANGE:
+            raise ConfigError(
+                f"on_schema_change must be one of {ON_SCHEMA_CHANGE}, got "
+                f"{raw['on_schema_change']!r}. Hint: 'drift' reports missing or retyped columns "
+                "as drift and checks the others; 'fail' stops the check."
+            )
+        out["on_schema_change"] = raw["on_schema_change"]
+    if raw.get("segment_by") is not None:
+        out["segment_by"] = tuple(dict.fromkeys(_names(raw["segment_by"], "segment_by")))
+    if "max_segments" in raw:
+        out["max_segments"] = _integer(raw["max_segments"], "max_segments", minimum=1, maximum=1000)
     config = DriftConfig(**out)
     _check_thresholds_are_computed(config)
     return config

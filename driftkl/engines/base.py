@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "ParquetReader", "merge_by_key"]
 
 T = TypeVar("T")
+K = TypeVar("K")
 V = TypeVar("V")
 
 
-def merge_by_key(a: dict[str, V], b: dict[str, V], combine: Callable[[V, V], V]) -> dict[str, V]:
+def merge_by_key(a: dict[K, V], b: dict[K, V], combine: Callable[[V, V], V]) -> dict[K, V]:
     """Merge per-column partial results: ``combine`` where both have a key, else take it.
 
     Associative when ``combine`` is; updates and returns ``a``.

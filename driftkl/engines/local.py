@@ -64,7 +64,7 @@ class LocalEngine:
         total = source.count_rows()
         tagged = ((i, b) for i, cols in enumerate(passes) for b in source.batches(cols))
         done, acc = 0, None
-        for i, part in self._in_order(tagged, work, label, total, len(passes)):
+        for i, part in self._in_order(tagged, work, label, total, [len(p) for p in passes]):
             while done < i:  # every earlier pass is complete
                 yield acc
                 done, acc = done + 1, None
@@ -79,12 +79,12 @@ class LocalEngine:
         work: Callable[[pa.RecordBatch], T],
         label: str,
         total_rows: int | None,
-        n_passes: int,
+        columns: list[int],
     ) -> Iterator[tuple[int, T]]:
         """``(pass, work(batch))`` in batch order; at most ``2 · threads`` batches in flight."""
         bar = progress.current()
         if bar is not None:
-            bar.start(label, None if total_rows is None else total_rows * n_passes)
+            bar.start(label, total_rows, passes=columns)
         try:
             if self.threads == 1:
                 for i, batch in tagged:
@@ -106,7 +106,7 @@ class LocalEngine:
                 bar.finish()
 
     @staticmethod
-    def _collect(item: tuple[int, int, Any], bar: progress.ProgressBar | None) -> tuple[int, Any]:
+    def _collect(item: tuple[int, int, Any], bar: progress.Progress | None) -> tuple[int, Any]:
         i, n, fut = item
         result = fut.result()
         if bar is not None:

@@ -40,6 +40,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from driftkl.model.status import level, worst
+from driftkl.render.numbers import p_equals
 from driftkl.stats.significance import adjust_p_values
 
 if TYPE_CHECKING:
@@ -55,10 +56,6 @@ def _num(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _p(p: float) -> str:
-    return "<1e-300" if p < 1e-300 else f"{p:.2g}"  # noqa: PLR2004 - an underflowed p
-
-
 def _effect(m: MetricValue, config: DriftConfig) -> tuple[float, str]:
     if config.threshold_on == "bias_corrected" and m.bias_corrected is not None:
         return m.bias_corrected, " net of noise"
@@ -72,7 +69,7 @@ def _distribution(
     sig = config.significance
     alpha = sig.alpha
     significant = p_adj <= alpha
-    p_text = f"p = {_p(p_adj)} {'≤' if significant else '>'} α = {alpha:g}"
+    p_text = f"{p_equals(p_adj)} {'≤' if significant else '>'} α = {alpha:g}"
     gated = sig.enabled and not significant
     metrics: dict[str, MetricValue] = {}
     reasons: list[tuple[int, str]] = []
@@ -127,7 +124,7 @@ def _novelty(f: FeatureResult, p_adj: float | None, config: DriftConfig) -> tupl
     share, floor = nov.share, config.novelty.min_share
     significant = p_adj <= alpha
     text = (
-        f"{share:.2%} of current values {what} (novelty p = {_p(p_adj)} "
+        f"{share:.2%} of current values {what} (novelty {p_equals(p_adj)} "
         f"{'≤' if significant else '>'} α = {alpha:g}; minimum share {floor:.2%})"
     )
     fires = (

@@ -79,7 +79,7 @@ def _fit_in_memory(
         passes,
         functools.partial(gather_batch, naturals=naturals),
         merge_gathered,
-        label="reference",
+        label="fitting reference bins",
     )
 
     def one(name: str, acc: Accumulator) -> FittedColumn:

@@ -249,7 +249,7 @@ def fit_streaming(
 ) -> tuple[dict[str, FittedColumn], int]:
     """Fit numeric/datetime/integer columns in streaming passes; returns them and the rows."""
     where = source.description
-    label = "reference (streaming)"
+    label = "fitting reference bins (streaming quantiles)"
     plan: dict[str, tuple[bool, int | None]] = {}
     for name in names:
         b = binning_for(name)
@@ -296,7 +296,9 @@ def fit_streaming(
             (found.passes if found is not None else 1) + 1,
             summary.n_finite,
         )
-    counts = count_source(source, specs, engine, label="reference (counting)")[0] if specs else {}
+    counts = (
+        count_source(source, specs, engine, label="counting reference rows")[0] if specs else {}
+    )
     for name, p in plans.items():
         spec_n: NumericBins = specs[name]  # type: ignore[assignment]
         kind = "numeric" if kinds[name] == "integer" else kinds[name]

@@ -39,8 +39,17 @@ from driftkl.model.bins import (
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Iterable
 
-__all__ = ["PROFILE_FORMAT_VERSION", "FeatureProfile", "Profile", "ProfileLimits"]
+    from numpy.typing import NDArray
+
+__all__ = [
+    "PROFILE_FORMAT_VERSION",
+    "FeatureProfile",
+    "Profile",
+    "ProfileLimits",
+    "merge_profiles",
+]
 
 PROFILE_FORMAT = "driftkl.profile"
 PROFILE_FORMAT_VERSION = 1
@@ -374,29 +383,82 @@ class Profile:
         return cls.from_json(text, where=where)
 
     def merge(self, other: Profile) -> Profile:
-        """Add another profile's counts; both must have identical features and bins."""
-        if self.names != other.names:
-            raise ProfileError(
-                f"cannot merge profiles with different features: {list(self.names)} vs "
-                f"{list(other.names)}"
-            )
-        merged = []
-        for a, b in zip(self.features, other.features, strict=True):
-            if a.bins != b.bins or a.kind != b.kind:
-                raise ProfileError(
-                    f"cannot merge feature {a.name!r}: its bins differ between the profiles. "
-                    "Hint: build the partial profiles with the same bins, "
-                    "driftkl.profile(part, bins=first_profile)."
-                )
-            counts = tuple(int(x) for x in np.add(a.counts, b.counts))
-            merged.append(replace(a, counts=counts, notes=tuple(dict.fromkeys(a.notes + b.notes))))
-        return replace(
-            self,
-            features=tuple(merged),
-            rows=self.rows + other.rows,
-            created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            source={**self.source, "merged_from": [self.content_hash, other.content_hash]},
+        """Add another profile's counts (see :func:`merge_profiles`)."""
+        return merge_profiles([self, other])
+
+
+def _mergeable(first: Profile, other: Profile, i: int) -> None:
+    """Same features, kinds and bins, and the same dataset, or a :class:`ProfileError`."""
+    if first.names != other.names:
+        raise ProfileError(
+            f"cannot merge profiles with different features: profile 0 has {list(first.names)}, "
+            f"profile {i} has {list(other.names)}. Hint: build every part with the same "
+            "columns, driftkl.profile(part, bins=base_profile)."
         )
+    ds_a, ds_b = first.config.get("dataset"), other.config.get("dataset")
+    if ds_a != ds_b:
+        raise ProfileError(
+            f"cannot merge profiles of different datasets: profile 0 is {ds_a!r}, profile {i} "
+            f"is {ds_b!r}. Hint: merge the profiles of one dataset only."
+        )
+    for a, b in zip(first.features, other.features, strict=True):
+        if a.bins != b.bins or a.kind != b.kind:
+            raise ProfileError(
+                f"cannot merge feature {a.name!r}: its bins differ between profile 0 and "
+                f"profile {i}, so their counts do not add up. Hint: build the parts with the "
+                "same bins, driftkl.profile(part, bins=base_profile)."
+            )
+
+
+def merge_profiles(profiles: Iterable[Profile], *, description: str | None = None) -> Profile:
+    """One profile whose counts are the sums of ``profiles``' counts (bins shared).
+
+    The profiles are read one at a time (memory: one profile plus the running sums), so a
+    generator that loads each from disk keeps only one in memory. Profiles built with the
+    same bins (``driftkl.profile(part, bins=base)``) on parts of a dataset merge into exactly
+    the profile of the whole: the same counts, rows and :attr:`Profile.fingerprint`.
+
+    Args:
+        profiles: one profile or more, with the same features, kinds and bins, of the same
+            dataset; the first one's config and source schema are kept.
+        description: the merged profile's ``source.description`` (default: the first's).
+
+    Raises:
+        ProfileError: no profile, or two with different features, bins or datasets.
+    """
+    first: Profile | None = None
+    sums: list[NDArray[np.int64]] = []
+    notes: list[dict[str, None]] = []
+    rows = 0
+    hashes: list[str] = []
+    for i, prof in enumerate(profiles):
+        if first is None:
+            first = prof
+            sums = [np.asarray(f.counts, dtype=np.int64) for f in prof.features]
+            notes = [dict.fromkeys(f.notes) for f in prof.features]
+        else:
+            _mergeable(first, prof, i)
+            for j, f in enumerate(prof.features):
+                np.add(sums[j], np.asarray(f.counts, dtype=np.int64), out=sums[j])
+                notes[j].update(dict.fromkeys(f.notes))
+        rows += prof.rows
+        hashes.append(prof.content_hash)
+    if first is None:
+        raise ProfileError("no profiles to merge. Hint: pass one profile or more.")
+    merged = tuple(
+        replace(f, counts=tuple(int(x) for x in total), notes=tuple(seen))
+        for f, total, seen in zip(first.features, sums, notes, strict=True)
+    )
+    source = {**first.source, "merged_from": hashes}
+    if description is not None:
+        source["description"] = description
+    return replace(
+        first,
+        features=merged,
+        rows=rows,
+        created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        source=source,
+    )
 
 
 def _check_features(feats: tuple[FeatureProfile, ...], rows: int, where: str) -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from driftkl._files import write_atomic
 from driftkl.errors import InputError
 from driftkl.model.explain import BinContribution, SignificanceTest
+from driftkl.model.schema import SchemaChange
 from driftkl.model.status import STATUSES, worst
+from driftkl.render.frame import report_frame
 from driftkl.render.html import report_html
 from driftkl.render.plot import plot_feature
 from driftkl.render.text import render_table
@@ -27,7 +29,13 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["REPORT_SCHEMA_VERSION", "STATUSES", "DriftReport", "FeatureResult", "MetricValue"]
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "STATUSES",
+    "DriftReport",
+    "FeatureResult",
+    "MetricValue",
+]
 
 REPORT_SCHEMA = "driftkl.report"
 _NOVEL_VALUE_KEYS = frozenset(
@@ -290,6 +298,12 @@ class DriftReport:
         current: current provenance (source, rows).
         created_at: UTC ISO-8601 time the comparison finished.
         duration_seconds: wall time of the comparison.
+        schema_changes: columns missing from, added to or retyped in the current data
+            (:class:`SchemaChange`); each counts toward :attr:`status` with its own status.
+        segments: with ``segment_by``, each segment's value (``"(other)"`` for the pooled
+            rest) → its per-feature results against the same segment of the reference; the
+            statuses of ``features`` and of every segment come from one correction over all
+            their tests. Empty without segments.
     """
 
     features: tuple[FeatureResult, ...]
@@ -300,11 +314,24 @@ class DriftReport:
     created_at: str
     duration_seconds: float
     driftkl_version: str = ""
+    schema_changes: tuple[SchemaChange, ...] = ()
+    segments: dict[str, tuple[FeatureResult, ...]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
-        """Worst feature status: ``ok``, ``warn`` or ``drift``."""
-        return worst(f.status for f in self.features)
+        """Worst status of the features, the schema changes and every segment's features."""
+        return worst(
+            [
+                *(f.status for f in self.features),
+                *(c.status for c in self.schema_changes),
+                *(f.status for fs in self.segments.values() for f in fs),
+            ]
+        )
+
+    @property
+    def drifted_segments(self) -> tuple[str, ...]:
+        """Segments with at least one drifted feature."""
+        return tuple(k for k, fs in self.segments.items() if any(f.status == "drift" for f in fs))
 
     @property
     def drifted_features(self) -> tuple[str, ...]:
@@ -332,7 +359,9 @@ class DriftReport:
         """Dataset-level counts and status."""
         n = len(self.features)
         drifted = self.drifted_features
+        extra = {"drifted_segments": list(self.drifted_segments)} if self.segments else {}
         return {
+            **extra,
             "status": self.status,
             "features_checked": n,
             "features_drifted": len(drifted),
@@ -340,6 +369,7 @@ class DriftReport:
             "drifted_share": len(drifted) / n if n else 0.0,
             "drifted_features": list(drifted),
             "warn_features": list(self.warn_features),
+            "schema_changes": len(self.schema_changes),
         }
 
     def to_dict(self, *, bins: bool = True) -> dict[str, Any]:
@@ -356,7 +386,12 @@ class DriftReport:
             "settings": dict(self.settings),
             "summary": self.summary(),
             "features": [f.to_dict(bins=bins) for f in self.features],
-        }
+            "schema_changes": [c.to_dict() for c in self.schema_changes],
+        } | (
+            {"segments": {k: [f.to_dict(bins=bins) for f in fs] for k, fs in self.segments.items()}}
+            if self.segments
+            else {}
+        )
 
     def to_json(self, *, bins: bool = True, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as strict JSON text."""
@@ -384,6 +419,13 @@ class DriftReport:
                 created_at=d["created_at"],
                 duration_seconds=float(d["duration_seconds"]),
                 driftkl_version=d.get("driftkl_version", ""),
+                schema_changes=tuple(
+                    SchemaChange.from_dict(c) for c in d.get("schema_changes") or ()
+                ),
+                segments={
+                    str(k): tuple(FeatureResult.from_dict(f) for f in fs)
+                    for k, fs in (d.get("segments") or {}).items()
+                },
             )
         # a dict edited by hand or another tool: missing keys, wrong types, float(10**400)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
@@ -393,43 +435,18 @@ class DriftReport:
                 "pass a dict written by DriftReport.to_dict(), unedited."
             ) from exc
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per feature: status, each metric's value (column names carry the unit)."""
-        import pandas as pd  # noqa: PLC0415
+    def to_frame(self, *, full: bool = False) -> pd.DataFrame:
+        """One row per feature, indexed by name; compact unless ``full=True``.
 
-        rows = []
-        for f in self.features:
-            row: dict[str, Any] = {
-                "feature": f.name,
-                "kind": f.kind,
-                "status": f.status,
-                "rule": f.rule,
-                "reason": f.reason,
-            }
-            for name, m in f.metrics.items():
-                suffix = "" if m.direction == "symmetric" else f" {m.direction}"
-                row[f"{name}{suffix} [{m.unit}]"] = m.value
-                if m.noise_floor is not None:
-                    row[f"{name} noise floor [{m.unit}]"] = m.noise_floor
-                if m.drift is not None:
-                    row[f"{name} drift threshold [{m.unit}]"] = m.drift
-            if f.test is not None:
-                row["p_value"] = f.test.p_value
-                row["p_value_adjusted"] = f.test.p_value_adjusted
-                row["alpha"] = f.test.alpha
-            if f.novelty is not None:
-                row["novel_share"] = f.novelty.share
-                row["novelty_p_value"] = f.novelty.p_value
-                row["novelty_p_value_adjusted"] = f.novelty.p_value_adjusted
-            row["top_bins"] = "; ".join(c.describe() for c in f.contributions[:3])
-            row["n_reference"] = f.n_reference
-            row["n_current"] = f.n_current
-            row["out_of_range_share"] = f.out_of_range_share
-            row["unseen_share"] = f.unseen_share
-            row["missing_share"] = f.missing_share
-            rows.append(row)
-        frame: pd.DataFrame = pd.DataFrame(rows).set_index("feature")
-        return frame
+        Compact: ``status``, ``rule``, the deciding ``metric`` with its ``value``, ``unit``,
+        ``noise_floor`` and drift ``threshold``, ``p_value_adjusted`` and ``top_bin``.
+        ``full=True``: every metric, p-value, share and count, with units and KL direction in
+        the column names (see :mod:`driftkl.render.frame`). A column missing, added or retyped
+        in the current data is one more row, with rule ``schema_change`` and no values. With
+        segments, every segment's rows follow the overall ones: a ``segment`` column
+        (``"(all)"`` on the overall rows) and the index ``(segment, feature)``.
+        """
+        return report_frame(self, full=full)
 
     def _repr_html_(self) -> str:
         """The notebook rendering (summary table, histograms and top bins per feature)."""

@@ -1,51 +1,58 @@
 """HTML rendering of a :class:`~driftkl.report.DriftReport` (notebook and standalone page).
 
-No plotting library and no network asset: the histograms are inline SVG written here, styles
-are inline CSS. Used by ``DriftReport._repr_html_`` (Jupyter) and ``DriftReport.to_html``.
+No plotting library and no network asset: the histograms are inline SVG
+(:mod:`driftkl.render.svg`), styles are inline CSS scoped to the report's root element. Used
+by ``DriftReport._repr_html_`` (Jupyter) and ``DriftReport.to_html``.
+
+Jupyter right-aligns every table cell of an output (``text-align: right`` with a selector
+more specific than a plain class); the report's text cells are left-aligned with
+``!important`` inside its own ``.driftkl`` scope, numbers stay right-aligned, and nothing
+outside the report is styled.
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import TYPE_CHECKING
 
 from driftkl.render.escape import html_text
+from driftkl.render.numbers import (
+    UNBOUNDED_FLOOR_NOTE,
+    describe_log,
+    format_noise_floor,
+    format_number,
+    format_p_value,
+    p_equals,
+)
+from driftkl.render.svg import feature_svg
 
 if TYPE_CHECKING:
     from driftkl.render.views import FeatureView, MetricView, ReportView
-__all__ = ["feature_svg", "report_html"]
+__all__ = ["CSS", "STATUS_COLOURS", "report_html"]
 
-_REF, _CUR = "#4c78a8", "#f58518"
-_STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "drift": "#c62828"}
-_CSS = """
+STATUS_COLOURS = {"ok": "#2e7d32", "warn": "#a15c00", "drift": "#c62828"}
+CSS = """
 .driftkl{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;
-color:#222;max-width:1100px}
-.driftkl table{border-collapse:collapse;margin:8px 0 16px}
-.driftkl th,.driftkl td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;
-vertical-align:top}
-.driftkl td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.driftkl .badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600;font-size:12px}
-.driftkl .muted{color:#666;font-size:12px}
-.driftkl section{border-top:1px solid #ccc;margin-top:14px;padding-top:6px}
-.driftkl .bar{display:inline-block;height:10px;background:#999;vertical-align:middle}
+color:#222;background:#fff;max-width:1200px;padding:4px 8px;line-height:1.4}
+.driftkl table{border-collapse:collapse;margin:8px 0 16px;table-layout:auto!important}
+.driftkl th,.driftkl td{border-bottom:1px solid #ddd;padding:3px 8px;vertical-align:baseline;
+text-align:left!important;white-space:nowrap}
+.driftkl th{vertical-align:bottom}
+.driftkl td.num,.driftkl th.num{text-align:right!important;font-variant-numeric:tabular-nums}
+.driftkl td.wrap{white-space:normal;min-width:12em;max-width:32em}
+.driftkl .dk-scroll{overflow-x:auto}
+.driftkl .nw{white-space:nowrap}
+.driftkl .badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600;font-size:12px;
+white-space:nowrap}
+.driftkl .muted{color:#555;font-size:12px}
+.driftkl details{border-top:1px solid #ccc;margin-top:10px;padding-top:4px}
+.driftkl summary{cursor:pointer;font-size:16px;font-weight:600;padding:2px 0}
+.driftkl .dk-line{margin:2px 0}
 """
 
 
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    if math.isinf(x):
-        return "inf"
-    return f"{x:.3g}" if x == 0 or abs(x) >= 1e-3 else f"{x:.2e}"  # noqa: PLR2004
-
-
-def _p(p: float) -> str:
-    return "&lt; 1e-300" if p <= 0 else (f"{p:.3f}" if p >= 1e-3 else f"{p:.1e}")  # noqa: PLR2004
-
-
 def _badge(status: str) -> str:
-    colour = _STATUS_COLOURS.get(status, "#555")
+    colour = STATUS_COLOURS.get(status, "#555")
     return f'<span class="badge" style="background:{colour}">{escape(status.upper())}</span>'
 
 
@@ -64,91 +71,85 @@ def _primary(report: ReportView) -> str | None:
     return names[0] if names else None
 
 
-def _metric_cell(m: MetricView) -> str:
-    floor = "" if m.noise_floor is None else f"noise floor {_fmt(m.noise_floor)}"
-    return f"{_fmt(m.value)} {escape(m.unit)}<br><span class='muted'>{floor}</span>"
-
-
-def feature_svg(f: FeatureView, *, width: int = 640, height: int = 230) -> str:
-    """Reference and current shares per bin, overlaid on the same bins, as an SVG string.
-
-    Bins empty on both sides are left out. Bars are shares of each side's rows, so sides of
-    different sizes compare directly.
-    """
-    n_r, n_c = max(f.n_reference, 1), max(f.n_current, 1)
-    bins = [
-        (lab, r / n_r, c / n_c)
-        for lab, r, c in zip(f.labels, f.reference_counts, f.current_counts, strict=True)
-        if r or c
-    ]
-    left, right, top, bottom = 92, 10, 22, 80
-    pw, ph = width - left - right, height - top - bottom
-    top_share = max([max(r, c) for _, r, c in bins] + [1e-9])
-    bw = pw / max(len(bins), 1)
-    out = [
-        (
-            f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{escape(f.name)} histogram">'
-        ),
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
-    ]
-    for frac in (0.0, 0.5, 1.0):
-        y = top + ph * (1 - frac)
-        out.append(
-            f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" '
-            f'fill="#555">{top_share * frac:.0%}</text>'
-        )
-    for i, (lab, r, c) in enumerate(bins):
-        x = left + i * bw
-        for share, colour in ((r, _REF), (c, _CUR)):
-            h = ph * share / top_share
-            out.append(
-                f'<rect x="{x + 1:.1f}" y="{top + ph - h:.1f}" width="{max(bw - 2, 1):.1f}" '
-                f'height="{h:.1f}" fill="{colour}" fill-opacity="0.55">'
-                f"<title>{escape(lab)}: reference {r:.1%}, current {c:.1%}</title></rect>"
-            )
-        short = lab if len(lab) <= 18 else lab[:17] + "…"  # noqa: PLR2004
-        cx, cy = x + bw / 2, top + ph + 10
-        out.append(
-            f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="10" fill="#333" text-anchor="end" '
-            f'transform="rotate(-40 {cx:.1f} {cy:.1f})">{escape(short)}</text>'
-        )
-    out.append(
-        f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#888"/>'
-        f'<rect x="{left + 4}" y="4" width="10" height="10" fill="{_REF}" fill-opacity="0.55"/>'
-        f'<text x="{left + 18}" y="13" font-size="11">reference (n={f.n_reference})</text>'
-        f'<rect x="{left + 170}" y="4" width="10" height="10" fill="{_CUR}" '
-        'fill-opacity="0.55"/>'
-        f'<text x="{left + 184}" y="13" font-size="11">current (n={f.n_current})</text></svg>'
+def _metric_head(name: str, m: MetricView) -> str:
+    direction = (
+        ""
+        if m.direction == "symmetric"
+        else f"<br><span class='muted'>{html_text(m.direction)}</span>"
     )
-    return "".join(out)
+    return f"{html_text(name)}<br>[{html_text(m.unit)}]{direction}"
 
 
-def _contributions_table(f: FeatureView) -> str:
+def _warn_drift(m: MetricView) -> str:
+    return f"{format_number(m.warn) or '–'} / {format_number(m.drift) or '–'}"
+
+
+def _levels(m: MetricView) -> str:
+    parts = [
+        f"{k} ≥ {format_number(v)}"
+        for k, v in (("warn", m.warn), ("drift", m.drift))
+        if v is not None
+    ]
+    return ", ".join(parts)
+
+
+def _top_bin(f: FeatureView) -> str:
+    """The largest contributor; its label never breaks across lines (a timestamp has '-')."""
     if not f.contributions:
         return ""
-    kl = f.contributions[0].kl_share is not None
-    head = "share of KL" if kl else "share of JS"
-    rows = []
-    for c in f.contributions:
-        share = c.kl_share if c.kl_share is not None else c.js_share
-        rows.append(
-            f"<tr><td>{escape(c.label)}</td><td class='num'>{c.reference_share:.1%}</td>"
-            f"<td class='num'>{c.current_share:.1%}</td><td class='num'>{share:.0%} "
-            f"<span class='bar' style='width:{share * 80:.0f}px'></span></td>"
-            f"<td class='num'>{c.js_share:.0%}</td></tr>"
-        )
+    c = f.contributions[0]
+    share, of = (c.kl_share, "KL") if c.kl_share is not None else (c.js_share, "JS")
+    return f"<span class='nw'>{html_text(c.label)}</span>: {share:.0%} of {of}"
+
+
+def _summary_row(f: FeatureView, others: list[str], primary: str | None) -> str:
+    m = f.metrics.get(primary) if primary else None
+    decision = (
+        "<td></td>" * 3
+        if m is None
+        else f"<td class='num'><b>{format_number(m.value)}</b></td>"
+        f"<td class='num muted'>{format_noise_floor(m.noise_floor)}</td>"
+        f"<td class='num muted'>{_warn_drift(m)}</td>"
+    )
+    p = "" if f.test is None else format_p_value(f.test.p_value_adjusted)
+    rest = "".join(
+        f"<td class='num'>{format_number(f.metrics[n].value) if n in f.metrics else ''}</td>"
+        for n in others
+    )
     return (
-        "<table><tr><th>top bins</th><th>reference</th><th>current</th>"
-        f"<th>{head}</th><th>share of JS</th></tr>" + "".join(rows) + "</table>"
+        f"<tr><td><a href='#feature-{html_text(f.name)}'>{html_text(f.name)}</a></td>"
+        f"<td title='{html_text(f.reason)}'>{_feature_badge(f)}</td>{decision}"
+        f"<td class='num'>{p}</td>{rest}<td class='wrap'>{_top_bin(f)}</td></tr>"
+    )
+
+
+def _summary_table(report: ReportView, features: list[FeatureView], primary: str | None) -> str:
+    """Feature, status, the deciding metric with its floor and thresholds, p, other metrics."""
+    names = list(dict.fromkeys(n for f in features for n in f.metrics))
+    first = {n: next(f.metrics[n] for f in features if n in f.metrics) for n in names}
+    others = [n for n in names if n != primary]
+    correction = str((report.settings.get("significance") or {}).get("correction", "none"))
+    p_head = "p-value" if correction == "none" else f"p-value<br>({html_text(correction)})"
+    decision = (
+        ""
+        if primary is None
+        else f"<th class='num'>{_metric_head(primary, first[primary])}</th>"
+        "<th class='num'>noise<br>floor</th><th class='num'>warn / drift<br>thresholds</th>"
+    )
+    rest = "".join(f"<th class='num'>{_metric_head(n, first[n])}</th>" for n in others)
+    return (
+        "<div class='dk-scroll'><table><tr><th>feature</th><th>status</th>"
+        f"{decision}<th class='num'>{p_head}</th>{rest}<th>top bin</th></tr>"
+        + "".join(_summary_row(f, others, primary) for f in features)
+        + "</table></div>"
     )
 
 
 def _feature_section(f: FeatureView) -> str:
     metrics = "; ".join(
-        f"{escape(n)} {_fmt(m.value)} {escape(m.unit)}"
-        + ("" if m.noise_floor is None else f", noise floor {_fmt(m.noise_floor)}")
+        f"{html_text(n)} <b>{format_number(m.value)}</b> {html_text(m.unit)}"
+        + ("" if m.noise_floor is None else f" (noise floor {format_noise_floor(m.noise_floor)})")
+        + (f", {_levels(m)}" if _levels(m) else "")
         for n, m in f.metrics.items()
     )
     test = ""
@@ -157,26 +158,80 @@ def _feature_section(f: FeatureView) -> str:
         adj = (
             ""
             if t.correction == "none"
-            else f", adjusted ({html_text(t.correction)}) {_p(t.p_value_adjusted)}"
+            else f"; adjusted ({html_text(t.correction)}) {p_equals(t.p_value_adjusted)}"
         )
         pooled = f" (sparse bins pooled: {t.bins_pooled})" if t.bins_pooled else ""
         test = (
-            f"<div class='muted'>{escape(t.method)}: p = {_p(t.p_value)}{adj}, df = {t.df}, "
-            f"α = {t.alpha:g}{pooled}</div>"
+            f"<div class='dk-line muted'>{html_text(t.method)}: {p_equals(t.p_value)}{adj}, "
+            f"df = {t.df}, α = {t.alpha:g}{pooled}</div>"
         )
-    notes = "".join(f"<li>{escape(n)}</li>" for n in f.notes)
+    notes = "".join(f"<li>{html_text(n)}</li>" for n in f.notes)
+    opened = " open" if f.status != "ok" and f.rule != "event_time" else ""
     return (
-        f"<section id='feature-{escape(f.name)}'><h3>{escape(f.name)} {_feature_badge(f)} "
-        f"<span class='muted'>{escape(f.kind)}, {escape(f.dtype)}</span></h3>"
-        f"<div><b>why:</b> {escape(f.reason)}</div>"
-        f"<div>{metrics}</div>{test}{feature_svg(f)}{_contributions_table(f)}"
+        f"<details id='feature-{html_text(f.name)}'{opened}><summary>{html_text(f.name)} "
+        f"{_feature_badge(f)} <span class='muted'>{html_text(f.kind)}, {html_text(f.dtype)}"
+        f"</span></summary><div class='dk-line'><b>why:</b> {html_text(f.reason)}</div>"
+        f"<div class='dk-line'>{metrics}</div>{test}{feature_svg(f)}"
         + (f"<ul class='muted'>{notes}</ul>" if notes else "")
-        + "</section>"
+        + "</details>"
+    )
+
+
+def _schema_count(report: ReportView) -> str:
+    n = len(report.schema_changes)
+    link = f"<a href='#schema-changes'>{n} schema change{'s' if n != 1 else ''}</a>"
+    return f", <b>{link}</b>" if n else ""
+
+
+def _header(report: ReportView, primary: str | None) -> str:
+    s = report.summary()
+    st = report.settings
+    sig = st.get("significance") or {}
+    min_share = float((st.get("novelty") or {}).get("min_share") or 0.0)
+    effect = "value" if st.get("threshold_on") == "plug_in" else "value net of noise"
+    unbounded = any(
+        m.noise_floor == float("inf") for f in report.features for m in f.metrics.values()
+    )
+    return (
+        f"<h2>driftkl: {html_text(report.dataset)} {_badge(s['status'])}</h2>"
+        f"<div class='dk-line'><b>{s['features_drifted']}</b> of {s['features_checked']} "
+        f"features drifted, <b>{s['features_warn']}</b> warn{_schema_count(report)}; "
+        "reference rows "
+        f"{html_text(report.reference.get('rows'))}, current rows "
+        f"{html_text(report.current.get('rows'))}.</div>"
+        f"<div class='dk-line muted'>Divergences in "
+        f"{html_text(describe_log(st.get('unit'), st.get('base')))}, KL direction "
+        f"{html_text(st.get('direction'))}, pseudo-count {html_text(st.get('pseudo_count'))}. "
+        f"Drift = {effect} ≥ threshold and p ≤ α = {html_text(sig.get('alpha', ''))}"
+        f"{'' if sig.get('enabled', True) else ' (significance disabled)'}, or a significant "
+        f"novel share ≥ {min_share:.2%}. Sorted by {html_text(primary)}; hover a status for "
+        "the reason, click a feature for its histogram.</div>"
+        + (
+            f"<div class='dk-line muted'>{html_text(UNBOUNDED_FLOOR_NOTE)}.</div>"
+            if unbounded
+            else ""
+        )
+    )
+
+
+def _schema_section(report: ReportView) -> str:
+    if not report.schema_changes:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(c.column)}</td><td>{escape(c.change)}</td><td>{_badge(c.status)}</td>"
+        f"<td class='muted wrap'>{escape(c.reason)}</td></tr>"
+        for c in report.schema_changes
+    )
+    return (
+        "<section id='schema-changes'><h3>Schema changes</h3><table><tr><th>column</th>"
+        f"<th>change</th><th>status</th><th>why</th></tr>{rows}</table></section>"
     )
 
 
 def report_html(report: ReportView, *, standalone: bool = False) -> str:
     """The report as HTML: summary table sorted by divergence, then one section per feature.
+
+    Sections of drifted and warned features are open; the others are collapsed.
 
     Args:
         report: the report to render.
@@ -190,45 +245,10 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         return f.rule == "event_time", -(m.value if m is not None else 0.0)  # unjudged last
 
     features = sorted(report.features, key=key)
-    metric_names = list(dict.fromkeys(n for f in features for n in f.metrics))
-    head = "".join(f"<th>{escape(n)}</th>" for n in metric_names)
-    rows = []
-    for f in features:
-        cells = "".join(
-            f"<td class='num'>{_metric_cell(f.metrics[n]) if n in f.metrics else ''}</td>"
-            for n in metric_names
-        )
-        p = "" if f.test is None else _p(f.test.p_value_adjusted)
-        top = "; ".join(escape(c.describe()) for c in f.contributions[:2])
-        rows.append(
-            f"<tr><td><a href='#feature-{escape(f.name)}'>{escape(f.name)}</a></td>"
-            f"<td>{escape(f.kind)}</td><td>{_feature_badge(f)}</td>{cells}"
-            f"<td class='num'>{p}</td><td class='muted'>{top}</td>"
-            f"<td class='muted'>{escape(f.reason)}</td></tr>"
-        )
-    s = report.summary()
-    st = report.settings
-    sig = st.get("significance") or {}
-    correction = sig.get("correction", "none")
-    p_head = "p-value" if correction == "none" else f"p-value ({escape(str(correction))})"
-    min_share = float((st.get("novelty") or {}).get("min_share") or 0.0)
     body = (
-        f"<div class='driftkl'><style>{_CSS}</style>"
-        f"<h2>driftkl: {escape(report.dataset)} {_badge(s['status'])}</h2>"
-        f"<div class='muted'>{s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn; reference rows "
-        f"{html_text(report.reference.get('rows'))}, current rows "
-        f"{html_text(report.current.get('rows'))}; divergences in "
-        f"{escape(str(st.get('unit')))}, KL direction {escape(str(st.get('direction')))}, "
-        f"pseudo-count {escape(str(st.get('pseudo_count')))}; drift = "
-        f"{'value' if st.get('threshold_on') == 'plug_in' else 'value net of noise'} ≥ "
-        f"threshold and p ≤ α = {escape(str(sig.get('alpha', '')))}"
-        f"{'' if sig.get('enabled', True) else ' (significance disabled)'}, or a significant "
-        f"novel share ≥ {min_share:.2%}"
-        f". Sorted by "
-        f"{escape(str(primary))}.</div>"
-        f"<table><tr><th>feature</th><th>kind</th><th>status</th>{head}<th>{p_head}</th>"
-        f"<th>top bins</th><th>why</th></tr>{''.join(rows)}</table>"
+        f"<div class='driftkl'><style>{CSS}</style>{_header(report, primary)}"
+        f"{_summary_table(report, features, primary)}"
+        + _schema_section(report)
         + "".join(_feature_section(f) for f in features)
         + "</div>"
     )
@@ -236,5 +256,6 @@ def report_html(report: ReportView, *, standalone: bool = False) -> str:
         return body
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>driftkl report: {escape(report.dataset)}</title></head><body>{body}</body></html>"
+        f"<title>driftkl report: {html_text(report.dataset)}</title></head><body>{body}</body>"
+        "</html>"
     )

@@ -1,60 +1,66 @@
-"""Text renderings of a report: a plain fixed-width table and GitHub Markdown.
+"""Text renderings of a report: the wide fixed-width table and GitHub Markdown.
 
-Names and values from the data are shown literally: the table makes control characters visible
-(no terminal escape sequence gets through), the Markdown escapes HTML and Markdown syntax (see
-:mod:`driftkl.render.escape`).
+The terminal-width table is :mod:`driftkl.render.compact`. Names and values from the data are
+shown literally: the tables make control characters visible (no terminal escape sequence gets
+through), the Markdown escapes HTML and Markdown syntax (see :mod:`driftkl.render.escape`).
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from driftkl.render.escape import markdown_text, printable
+from driftkl.render.numbers import (
+    describe_log,
+    format_noise_floor,
+    format_number,
+    format_p_value,
+)
+from driftkl.render.summary import (
+    floor_notes,
+    kl_notation,
+    legend,
+    metric_names,
+    rule,
+    schema_note,
+    short_name,
+    status_cell,
+    status_line,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from driftkl.render.views import FeatureView, ReportView
 
-    from driftkl.render.views import ReportView
-__all__ = ["format_p_value", "render_markdown", "render_table"]
+__all__ = ["format_p_value", "render_markdown", "render_table", "share_columns"]
 
-
-_SMALL = 1e-4
-_TINY_P = 1e-300
-
-
-def format_p_value(p: float) -> str:
-    """A p-value; one that underflowed to 0 prints as an upper bound, not as a false 0."""
-    return "<1e-300" if p < _TINY_P else f"{p:.2g}"
+_DIGITS = 4
+SHARES = (
+    ("out-of-range", "out_of_range_share"),
+    ("unseen", "unseen_share"),
+    ("missing", "missing_share"),
+)
 
 
-def _fmt(value: float) -> str:
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.4g}" if abs(value) >= _SMALL or value == 0 else f"{value:.2e}"
+def _metric_cell(f: FeatureView, name: str) -> str:
+    value = f.metrics.get(name)
+    if value is None:
+        return ""
+    floor = value.noise_floor
+    cell = format_number(value.value, _DIGITS)
+    return cell + ("" if floor is None else f" ({format_noise_floor(floor, _DIGITS)})")
 
 
 def _rows(report: ReportView) -> tuple[list[str], list[list[str]]]:
-    metric_names: list[str] = []
-    for f in report.features:
-        for name in f.metrics:
-            if name not in metric_names:
-                metric_names.append(name)
+    names = metric_names(report)
     header = ["feature", "kind", "status"]
-    for name in metric_names:
+    for name in names:
         m = next(f.metrics[name] for f in report.features if name in f.metrics)
         direction = "" if m.direction == "symmetric" else f" {m.direction}"
         header.append(f"{name}{direction} [{m.unit}] (noise floor)")
     header += ["p-value", "rows ref/cur", "out-of-range", "unseen", "missing", "top bins"]
     body = []
     for f in report.features:
-        status = f.status.upper() if f.status != "ok" else "ok"
-        row = [f.name, f.kind, status if f.rule != "event_time" else "event time"]
-        for name in metric_names:
-            value = f.metrics.get(name)
-            floor = None if value is None else value.noise_floor
-            cell = "" if value is None else _fmt(value.value)
-            row.append(cell + ("" if floor is None else f" ({_fmt(floor)})"))
+        row = [f.name, f.kind, status_cell(f), *(_metric_cell(f, n) for n in names)]
         row += [
             "" if f.test is None else format_p_value(f.test.p_value_adjusted),
             f"{f.n_reference}/{f.n_current}",
@@ -72,31 +78,14 @@ def _footer(report: ReportView) -> str:
     st = report.settings
     return (
         f"status: {s['status']} ({s['features_drifted']} of {s['features_checked']} features "
-        f"drifted, {s['features_warn']} warn); divergences in {st.get('unit')} "
-        f"(log base {st.get('base'):.4g}), KL direction {st.get('direction')} = "
-        f"D({st.get('direction', '||').split('||')[0]}‖{st.get('direction', '||').split('||')[1]})"
-        f", pseudo-count {st.get('pseudo_count')}" + _rule(st)
+        f"drifted, {s['features_warn']} warn{schema_note(report)}); divergences in "
+        f"{describe_log(st.get('unit'), st.get('base'))}, KL direction {st.get('direction')} = "
+        f"{kl_notation(st)}, pseudo-count {st.get('pseudo_count')}" + rule(st)
     )
 
 
-def _rule(settings: Mapping[str, Any]) -> str:
-    sig = settings.get("significance")
-    if not sig:
-        return ""
-    effect = "value" if settings.get("threshold_on") == "plug_in" else "value net of noise"
-    novelty = settings.get("novelty") or {}
-    if not sig.get("enabled", True):
-        return f"; drift = {effect} >= threshold (significance disabled)"
-    corr = sig.get("correction", "none")
-    adj = "" if corr == "none" else f" ({corr}-adjusted)"
-    rule = f"; drift = {effect} >= threshold and p-value{adj} <= {sig.get('alpha')}"
-    if novelty.get("enabled"):
-        rule += f", or novel share >= {novelty.get('min_share', 0):.2%} and its p-value <= alpha"
-    return rule
-
-
 def render_table(report: ReportView) -> str:
-    """A fixed-width text table, one row per feature, with a status footer."""
+    """The wide fixed-width table: every column, long headers, one row per feature."""
     header, body = _rows(report)
     header = [printable(c) for c in header]
     body = [[printable(c) for c in row] for row in body]
@@ -115,24 +104,66 @@ def render_table(report: ReportView) -> str:
     if flagged:
         out.append("")
         out += [printable(f"why {f.name}: {f.reason}") for f in flagged]
+    if report.schema_changes:
+        out.append("")
+        out += [printable(c.reason) for c in report.schema_changes]
     out.append("")
     out.append(printable(_footer(report)))
+    out += [printable(note) for note in floor_notes(report)]
     return "\n".join(out)
 
 
+def share_columns(report: ReportView) -> list[tuple[str, str]]:
+    """The (header, attribute) of each share column that is not 0 for every feature."""
+    return [(h, a) for h, a in SHARES if any(getattr(f, a) > 0 for f in report.features)]
+
+
+def _same_rows(report: ReportView) -> bool:
+    """Whether every feature saw the report's row totals (then the legend states them)."""
+    ref, cur = report.reference.get("rows"), report.current.get("rows")
+    return all(f.n_reference == ref and f.n_current == cur for f in report.features)
+
+
 def render_markdown(report: ReportView) -> str:
-    """A GitHub-flavoured Markdown table with a status line; every text is shown literally."""
-    header, body = _rows(report)
-    header.append("reason")
-    body = [[*row, f.reason] for row, f in zip(body, report.features, strict=True)]
+    """A GitHub-flavoured Markdown table: short headers, a legend, a reason per flagged feature.
+
+    Share columns that are 0 for every feature and a rows column equal to the totals are left
+    out; every text from the data is shown literally.
+    """
+    names = metric_names(report)
+    shares = share_columns(report)
+    rows = not _same_rows(report)
+    header = ["feature", "kind", "status", *(f"{short_name(n)} (floor)" for n in names)]
+    header += ["p-value", *(["rows ref/cur"] if rows else []), *(h for h, _ in shares)]
+    header.append("top bins")
+    body = []
+    for f in report.features:
+        row = [f.name, f.kind, status_cell(f), *(_metric_cell(f, n) for n in names)]
+        row.append("" if f.test is None else format_p_value(f.test.p_value_adjusted))
+        row += [f"{f.n_reference}/{f.n_current}"] if rows else []
+        row += [f"{getattr(f, a):.1%}" for _, a in shares]
+        row.append("; ".join(c.describe() for c in f.contributions[:2]))
+        body.append(row)
+    numeric = range(3, len(header) - 1)
     out = [
         f"### driftkl: {markdown_text(report.dataset)} — {markdown_text(report.status)}",
         "",
         "| " + " | ".join(markdown_text(h) for h in header) + " |",
-        "|"
-        + "|".join("---:" if 3 <= i < len(header) - 2 else "---" for i in range(len(header)))  # noqa: PLR2004
-        + "|",
+        "|" + "|".join("---:" if i in numeric else "---" for i in range(len(header))) + "|",
     ]
     out += ["| " + " | ".join(markdown_text(c) for c in r) + " |" for r in body]
-    out += ["", markdown_text(_footer(report))]
+    flagged = [f for f in report.features if f.status != "ok"]
+    if flagged:
+        out.append("")
+        out += [f"- **{markdown_text(f.name)}**: {markdown_text(f.reason)}" for f in flagged]
+    if report.schema_changes:
+        out += ["", "| column | schema change | status | reason |", "|---|---|---|---|"]
+        out += [
+            "| "
+            + " | ".join(markdown_text(x) for x in (c.column, c.change, c.status, c.reason))
+            + " |"
+            for c in report.schema_changes
+        ]
+    out += ["", markdown_text(legend(report)), "", markdown_text(status_line(report))]
+    out += [markdown_text(note) for note in floor_notes(report)]
     return "\n".join(out)

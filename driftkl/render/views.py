@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["ContributionView", "FeatureView", "MetricView", "ReportView", "TestView"]
+__all__ = [
+    "ContributionView",
+    "FeatureView",
+    "MetricView",
+    "NoveltyView",
+    "ReportView",
+    "SchemaChangeView",
+    "TestView",
+]
 
 
 class MetricView(Protocol):
@@ -31,6 +39,8 @@ class MetricView(Protocol):
     def status(self) -> str: ...  # noqa: D102
     @property
     def noise_floor(self) -> float | None: ...  # noqa: D102
+    @property
+    def bias_corrected(self) -> float | None: ...  # noqa: D102
 
 
 class TestView(Protocol):
@@ -50,6 +60,17 @@ class TestView(Protocol):
     def correction(self) -> str: ...  # noqa: D102
     @property
     def bins_pooled(self) -> int: ...  # noqa: D102
+
+
+class NoveltyView(Protocol):
+    """A feature's test of current values outside the reference's support."""
+
+    @property
+    def share(self) -> float: ...  # noqa: D102
+    @property
+    def p_value(self) -> float: ...  # noqa: D102
+    @property
+    def p_value_adjusted(self) -> float | None: ...  # noqa: D102
 
 
 class ContributionView(Protocol):
@@ -84,6 +105,8 @@ class FeatureView(Protocol):
     @property
     def test(self) -> TestView | None: ...  # noqa: D102
     @property
+    def novelty(self) -> NoveltyView | None: ...  # noqa: D102
+    @property
     def contributions(self) -> Sequence[ContributionView]: ...  # noqa: D102
     @property
     def labels(self) -> Sequence[str]: ...  # noqa: D102
@@ -109,6 +132,19 @@ class FeatureView(Protocol):
     def reason(self) -> str: ...  # noqa: D102
 
 
+class SchemaChangeView(Protocol):
+    """A column missing, added or retyped in the current data."""
+
+    @property
+    def column(self) -> str: ...  # noqa: D102
+    @property
+    def change(self) -> str: ...  # noqa: D102
+    @property
+    def status(self) -> str: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
+
+
 class ReportView(Protocol):
     """A whole report."""
 
@@ -124,4 +160,8 @@ class ReportView(Protocol):
     def reference(self) -> Mapping[str, Any]: ...  # noqa: D102
     @property
     def current(self) -> Mapping[str, Any]: ...  # noqa: D102
+    @property
+    def schema_changes(self) -> Sequence[SchemaChangeView]: ...  # noqa: D102
+    @property
+    def segments(self) -> Mapping[str, Sequence[FeatureView]]: ...  # noqa: D102
     def summary(self) -> dict[str, Any]: ...  # noqa: D102

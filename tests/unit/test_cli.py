@@ -95,13 +95,16 @@ def test_usage_error_exits_2():
 
 
 def test_table_and_markdown_formats(classic_files, capsys, tmp_path):
-    """The table and Markdown outputs name units and direction; --output writes JSON."""
+    """The table, wide and Markdown outputs name units and direction; --output writes JSON."""
     ref, cur = classic_files
     out = tmp_path / "report.json"
     main(["compare", str(ref), str(cur), "--output", str(out)])
     table = capsys.readouterr().out
-    assert "kl_divergence current||reference [bits]" in table
-    assert "D(current‖reference)" in table
+    assert "KL = kl_divergence D(current‖reference) [bits]" in table
+    main(["compare", str(ref), str(cur), "--wide"])
+    wide = capsys.readouterr().out
+    assert "kl_divergence current||reference [bits]" in wide
+    assert "D(current‖reference)" in wide
     assert json.loads(out.read_text())["schema"] == "driftkl.report"
     cfg = tmp_path / "thresholds-only.yaml"  # 5 vs 10 rows: never significant at alpha 0.01
     cfg.write_text("significance: {enabled: false}\nthreshold_on: plug_in\n")
@@ -109,6 +112,7 @@ def test_table_and_markdown_formats(classic_files, capsys, tmp_path):
     md = capsys.readouterr().out
     assert md.splitlines()[0].startswith("### driftkl:")
     assert "| x | categorical | DRIFT |" in md
+    assert "KL = kl\\_divergence D(current‖reference) \\[bits\\]" in md
 
 
 def test_config_error_exits_2(classic_files, tmp_path, capsys):

@@ -252,9 +252,9 @@ def test_report_dict_is_strict_json_and_round_trips(classic):
 
 
 def test_to_frame_columns_carry_units_and_direction():
-    """to_frame() has one row per feature and unit/direction in the column names."""
+    """to_frame(full=True) has one row per feature and unit/direction in the column names."""
     ref, cur = _numeric_frames()
-    frame = driftkl.compare(ref, cur).to_frame()
+    frame = driftkl.compare(ref, cur).to_frame(full=True)
     assert list(frame.index) == ["a", "c"]
     assert "kl_divergence current||reference [bits]" in frame.columns
     assert "js_divergence [bits]" in frame.columns

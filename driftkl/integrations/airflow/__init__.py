@@ -36,8 +36,19 @@ def _pushgateway_connection_type() -> dict[str, Any]:
         "connection-type": "driftkl_pushgateway",
         "ui-field-behaviour": {
             "hidden-fields": [],
-            "relabeling": {"host": "Pushgateway host or URL", "schema": "Scheme (http or https)"},
-            "placeholders": {"host": "pushgateway.example.com", "port": "9091", "schema": "http"},
+            "relabeling": {
+                "host": "Pushgateway host or URL",
+                "schema": "Scheme (http or https)",
+                "login": "Basic auth user",
+                "password": "Basic auth password",
+            },
+            "placeholders": {
+                "host": "pushgateway.example.com or https://pushgateway.example.com:9091",
+                "port": "9091",
+                "schema": "http",
+                "login": "optional",
+                "password": "optional (sent only with a user)",
+            },
         },
         "conn-fields": {
             "cafile": {"label": "CA bundle (PEM path)", "schema": {"type": ["string", "null"]}},
@@ -54,6 +65,39 @@ def _pushgateway_connection_type() -> dict[str, Any]:
                 "description": "Do not verify the gateway's certificate (testing only).",
                 "schema": {"type": ["boolean", "null"], "default": False},
             },
+        },
+    }
+
+
+def _option(description: str, example: str, default: str | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "version_added": None,
+        "type": "string",
+        "example": example,
+        "default": default,
+    }
+
+
+def _config_section() -> dict[str, Any]:
+    """The ``[driftkl]`` options of ``airflow.cfg`` (``AIRFLOW__DRIFTKL__<OPTION>``)."""
+    return {
+        "description": "Where the drift checks' extra links point (the HTML report, Grafana).",
+        "options": {
+            "report_base_url": _option(
+                "Browser URL under which the HTML reports are served; the link is this URL "
+                "joined with html_output_path's path (after the bucket for object-store URLs).",
+                "https://reports.example.com",
+            ),
+            "grafana_url": _option(
+                "Grafana's base URL for the 'Drift dashboard' link.",
+                "https://grafana.example.com",
+            ),
+            "grafana_dashboard_uid": _option(
+                "UID of the driftkl dashboard in Grafana.",
+                "driftkl-overview",
+                "driftkl-overview",
+            ),
         },
     }
 
@@ -93,6 +137,11 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "connection-types": [_pushgateway_connection_type()],
+        "extra-links": [
+            "driftkl.integrations.airflow.links.DriftReportLink",
+            "driftkl.integrations.airflow.links.GrafanaDashboardLink",
+        ],
+        "config": {"driftkl": _config_section()},
     }
 
 

@@ -15,9 +15,22 @@ from typing import Any
 import driftkl
 from driftkl.demo import make_sample_frame
 
-__all__ = ["DEFAULT_DATA_DIR", "data_dir_template", "prepare_sample_data"]
+__all__ = [
+    "DAY",
+    "DEFAULT_DATA_DIR",
+    "PREVIOUS_DAY",
+    "data_dir_template",
+    "prepare_sample_data",
+]
 
 DEFAULT_DATA_DIR = "/tmp/driftkl-sample-data"  # noqa: S108 - a demo default, overridable
+
+#: The run's day as ``YYYY-MM-DD``, for every run: its logical date when it has one (scheduled
+#: runs, backfills), else the time it was queued to run after (``run_after``): Airflow 3 manual
+#: runs may have no logical date, and then ``{{ ds }}`` and ``data_interval_*`` are undefined.
+DAY = "{{ (dag_run.logical_date or dag_run.run_after) | ds }}"
+#: The day before :data:`DAY`, e.g. the last day of a rolling reference window.
+PREVIOUS_DAY = "{{ macros.ds_add((dag_run.logical_date or dag_run.run_after) | ds, -1) }}"
 
 
 def data_dir_template() -> str:
@@ -57,7 +70,7 @@ def prepare_sample_data(
 
     Args:
         data_dir: the sample-data folder.
-        ds: the partition date (``{{ ds }}``).
+        ds: the partition date, ``YYYY-MM-DD`` (:data:`DAY`).
         drift: write a drifted partition (amount, country, created_at shift).
         rows: rows per file.
         profile: also build the reference profile when it is missing.

@@ -20,6 +20,8 @@ __all__ = [
     "Asset",
     "BaseHook",
     "BaseOperator",
+    "BaseOperatorLink",
+    "airflow_setting",
     "object_storage_path",
 ]
 
@@ -35,14 +37,21 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 AIRFLOW_V_3_0_PLUS: bool = _version_tuple(AIRFLOW_VERSION) >= (3, 0, 0)
 
 if AIRFLOW_V_3_0_PLUS:
-    from airflow.sdk import Asset, BaseHook, BaseOperator, ObjectStoragePath
+    from airflow.sdk import Asset, BaseHook, BaseOperator, BaseOperatorLink, ObjectStoragePath
+    from airflow.sdk import conf as airflow_conf
 else:  # pragma: no cover - Airflow 2.x is not tested
+    from airflow.configuration import (  # type: ignore[assignment, unused-ignore]
+        conf as airflow_conf,
+    )
     from airflow.datasets import Dataset as Asset  # type: ignore[no-redef, unused-ignore]
     from airflow.hooks.base import (  # type: ignore[no-redef, attr-defined, unused-ignore]
         BaseHook,
     )
     from airflow.io.path import ObjectStoragePath as LegacyObjectStoragePath
     from airflow.models import BaseOperator  # type: ignore[no-redef, unused-ignore]
+    from airflow.models.baseoperatorlink import (  # type: ignore[no-redef, unused-ignore]
+        BaseOperatorLink,
+    )
 
     # The Airflow 2.x location, which ruff's AIR311 rightly flags everywhere else.
     ObjectStoragePath = LegacyObjectStoragePath  # type: ignore[misc, unused-ignore]  # noqa: AIR311
@@ -59,3 +68,12 @@ except ImportError:  # pragma: no cover - Airflow 2.x / 3.0
 def object_storage_path(url: str) -> Any:
     """An ``ObjectStoragePath`` for ``url`` (``s3://``, ``gs://``, ``file://`` ...)."""
     return ObjectStoragePath(url)
+
+
+def airflow_setting(key: str, section: str = "driftkl") -> str | None:
+    """An option of Airflow's configuration (``[driftkl] <key>``), ``None`` when unset or empty.
+
+    Set it in ``airflow.cfg`` or as ``AIRFLOW__DRIFTKL__<KEY>``.
+    """
+    value = airflow_conf.get(section, key, fallback=None)
+    return str(value) if value else None

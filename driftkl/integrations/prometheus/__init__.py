@@ -20,7 +20,7 @@ out, all built from one report (a :class:`~driftkl.DriftReport` or its ``to_dict
 sending or writing anything (the CLI calls them before any work).
 
 :func:`build_registry` returns a private ``CollectorRegistry`` (the global one is never used).
-The metric reference is in the README section "Prometheus, alerting and Grafana".
+The metric reference is in the documentation page docs/prometheus.md.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from driftkl._version import __version__
 from driftkl.errors import InputError
 from driftkl.model.report import DriftReport
+from driftkl.model.schema import SCHEMA_CHANGES
 from driftkl.model.status import STATUSES
 
 if TYPE_CHECKING:
@@ -151,7 +152,8 @@ def _add_dataset(fams: _Families, r: DriftReport) -> None:
     )
     fams.gauge(
         "driftkl_dataset_status",
-        "Worst feature status of the latest drift check (0 = ok, 1 = warn, 2 = drift).",
+        "Worst status of the features and schema changes of the latest drift check (0 = ok, 1 = "
+        "warn, 2 = drift).",
         _D,
     ).add_metric([ds], STATUS_VALUES[summary["status"]])
     feats = fams.gauge(
@@ -253,6 +255,50 @@ def _add_features(fams: _Families, r: DriftReport) -> None:
             share.add_metric([ds, f.name, b], v)
 
 
+def _add_schema_changes(fams: _Families, r: DriftReport) -> None:
+    """``driftkl_schema_changes{dataset, change}``: every change kind, 0 when none."""
+    gauge = fams.gauge(
+        "driftkl_schema_changes",
+        "Columns missing from (missing), added to (added) or retyped in (type_changed) the "
+        "current data of the latest drift check, compared with the reference.",
+        ("dataset", "change"),
+    )
+    found = Counter(c.change for c in r.schema_changes)
+    for change in SCHEMA_CHANGES:
+        gauge.add_metric([r.dataset, change], found[change])
+
+
+def _add_segments(fams: _Families, r: DriftReport) -> None:
+    """Per segment (``segment_by``): status and divergence of each feature, current rows.
+
+    The segment is a label, so the series grow with the segments kept by name:
+    ``max_segments`` (default 20, at most 1000) plus ``(other)``, times the features.
+    """
+    ds = r.dataset
+    for segment, features in r.segments.items():
+        fams.gauge(
+            "driftkl_segment_rows",
+            "Current rows of each segment (segment_by) in the latest check; segments beyond "
+            'max_segments are pooled under segment="(other)".',
+            ("dataset", "segment"),
+        ).add_metric([ds, segment], max((f.n_current for f in features), default=0))
+        for f in features:
+            fams.gauge(
+                "driftkl_segment_feature_status",
+                "Drift status of each feature within each segment (0 = ok, 1 = warn, 2 = drift), "
+                "decided with the overall features under one false-alarm correction.",
+                ("dataset", "segment", "feature"),
+            ).add_metric([ds, segment, f.name], STATUS_VALUES[f.status])
+            for name, m in f.metrics.items():
+                unit, factor = _unit(m.unit, m.base)
+                fams.gauge(
+                    "driftkl_segment_feature_divergence",
+                    "Divergence of each feature's current histogram from the same segment's "
+                    "reference histogram, in the unit label (KL direction in direction).",
+                    ("dataset", "segment", "feature", "metric", "direction", "unit"),
+                ).add_metric([ds, segment, f.name, name, m.direction, unit], m.value * factor)
+
+
 def report_families(
     reports: DriftReport | Mapping[str, Any] | Iterable[DriftReport | Mapping[str, Any]],
 ) -> list[Metric]:
@@ -294,6 +340,8 @@ def report_families(
             )
         _add_dataset(fams, r)
         _add_features(fams, r)
+        _add_schema_changes(fams, r)
+        _add_segments(fams, r)
     return fams.all()
 
 

@@ -26,6 +26,22 @@ def run_dag(dagbag: Any, dag_id: str, day: str, conf: dict[str, Any] | None = No
     return dag.test(logical_date=logical, run_conf=full)
 
 
+def run_own_dag(dag: Any, logical_date: dt.datetime | None) -> Any:
+    """Run a DAG built in a test (not in dags/) with dag.test(); returns the DagRun.
+
+    dag.test() only runs DAGs Airflow has serialised, so the DAG is first written to the
+    metadata database in the DAGs-folder bundle, as the DAG processor would.
+    """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager  # noqa: PLC0415
+    from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db  # noqa: PLC0415
+
+    DagBundlesManager().sync_bundles_to_db()
+    bag = DagBag(dag_folder=str(DAGS_FOLDER), collect_dags=False)
+    bag.bag_dag(dag)
+    sync_bag_to_db(bag, "dags-folder", None)
+    return dag.test(logical_date=logical_date)
+
+
 def task_states(dagrun: Any) -> dict[str, str]:
     """Task id -> final state name of a DagRun."""
     return {ti.task_id: str(ti.state) for ti in dagrun.get_task_instances()}

@@ -33,19 +33,22 @@ EXAMPLE_DAGS = {
     "driftkl_taskflow",
     "driftkl_orders_ingest",
     "driftkl_asset_check",
+    "driftkl_rolling_reference",
+    "driftkl_timeline_backfill",
     "driftkl_spark_check",
 }
 
 
 def _assert_ok_report(report):
-    assert report["schema"] == "driftkl.report"
-    assert report["summary"]["status"] == "ok"
+    assert report["schema"] == "driftkl.report.summary"  # the default XCom form
+    assert report["summary"]["status"] == report["status"] == "ok"
     assert {f["name"] for f in report["features"]} == SAMPLE_FEATURES
+    assert report["units"] == {"js_divergence": "bits"}
     for feature in report["features"]:
-        js = feature["metrics"]["js_divergence"]
-        assert js["unit"] == "bits"
-        assert 0.0 <= js["value"] < 0.01
-        assert "bins" not in feature  # XCom stays small
+        assert feature["metric"] == "js_divergence"
+        if feature["rule"] != "event_time":  # event time: reported, compared with nothing
+            assert 0.0 <= feature["value"] < feature["threshold"] == 0.001
+        assert "bins" not in feature and "top_bin" not in feature  # XCom stays small
 
 
 def test_dagbag_loads_every_dag_file_without_errors(dagbag):
@@ -95,25 +98,30 @@ def test_daily_check_drift_fails_without_retry(dagbag, capfd):
     (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
     assert ti.try_number == 1
     log = capfd.readouterr().out
-    assert "drift in orders: amount, country (2/7 features); on_drift='fail'" in log
-    assert "why amount is drift: js_divergence " in log  # the reason, in the task log
-    assert "why country is drift: " in log and "→ drift" in log
+    failure = "DriftDetected: drift in orders: amount, country (2 of 7 features); on_drift='fail'"
+    assert failure in log
+    assert "drift check on orders: DRIFT - 2 of 7 features drifted, 0 warn" in log
+    assert "  amount: js_divergence " in log  # the reason, in the task log
+    assert "  country: js_divergence " in log and "→ drift" in log
     report = xcom(dr, "check_orders_drift")  # pushed before failing, for notifiers
     assert set(report["summary"]["drifted_features"]) == DRIFTED
 
 
 def test_daily_check_bad_input_fails_with_clear_message(dagbag, tmp_path, monkeypatch, capfd):
-    """A profile column missing from the data fails (after its retry); the log names the fix."""
+    """A missing column with on_schema_change: fail fails after its retry, naming the fix."""
     check = dagbag.dags["driftkl_daily_check"].get_task("check_orders_drift")
     monkeypatch.setattr(check, "retry_delay", dt.timedelta(seconds=0))
     frame = make_sample_frame(500, drift=False, seed=1).assign(discount=0.1)
     driftkl.profile(frame).save(tmp_path / "profiles/orders.profile.json")
     monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_DATA_DIR", str(tmp_path))
+    (tmp_path / "strict.yaml").write_text("dataset: orders\non_schema_change: fail\n")
+    monkeypatch.setenv("AIRFLOW_VAR_DRIFTKL_CONFIG", str(tmp_path / "strict.yaml"))
     dr = run_dag(dagbag, "driftkl_daily_check", "2026-11-06")
     assert dr.state == "failed"
     assert task_states(dr) == {"make_sample_data": "success", "check_orders_drift": "failed"}
     log = capfd.readouterr().out
-    assert "driftkl input error: column(s) ['discount'] of the reference are missing" in log
+    assert "driftkl input error: schema of " in log
+    assert "'discount' missing from the current data (was double)" in log
     assert "Hint:" in log
     (ti,) = [t for t in dr.get_task_instances() if t.task_id == "check_orders_drift"]
     assert ti.try_number == 2  # a data error keeps the task's retries (data may land late)

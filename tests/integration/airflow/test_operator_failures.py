@@ -129,7 +129,7 @@ def test_output_failure_does_not_rerun_the_comparison(sample, tmp_path, gateway,
     assert len(count_compare) == 1
     assert html.read_text().startswith("<!DOCTYPE html>")
     assert [m for m, _ in gateway] == ["PUT"]
-    assert ti.pushed["return_value"]["schema"] == "driftkl.report"
+    assert ti.pushed["return_value"]["schema"] == "driftkl.report.summary"
 
 
 def test_profile_output_failure_fails_without_retry(sample, tmp_path):

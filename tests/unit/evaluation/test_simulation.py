@@ -1,8 +1,9 @@
 """Simulation tests of the default decision rule: false alarms, power, dataset level.
 
 They run the harness of ``benchmarks/verdicts.py`` (real profiles, real bins, the real
-decision) with fewer checks than its table in the README, against the issue's targets: false
-alarms ≤ α = 1% (plus 3 Monte-Carlo standard errors), and the detection rates listed below.
+decision) with fewer checks than its table in docs/statistics.md, against its targets:
+false alarms ≤ α = 1% (plus 3 Monte-Carlo standard errors), and the detection rates listed
+below.
 """
 
 from __future__ import annotations

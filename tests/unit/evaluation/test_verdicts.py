@@ -102,7 +102,7 @@ def test_every_feature_says_why():
     """Each reason names a metric or test, its number, the threshold or α, and the status."""
     ref, cur = _frames()
     report = driftkl.compare(ref, cur)
-    frame = report.to_frame()
+    frame = report.to_frame(full=True)
     for f in report.features:
         assert f.reason.endswith(f"→ {f.status}") or f.rule == "event_time"
         assert frame.loc[f.name, "reason"] == f.reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import driftkl
-from driftkl.integrations.airflow._io import write_text
+from driftkl.integrations.airflow._io import resolve_reference, write_text
 from driftkl.integrations.airflow.operators.base import BaseDriftklOperator, OutputFailures
 
 if TYPE_CHECKING:
@@ -34,40 +34,82 @@ class ProfileBuildOperator(BaseDriftklOperator):
     Args:
         data: reference Parquet file/folder/glob or DataFrame. Templated.
         output_path: where to write the profile JSON: local path or object-store URL.
-            Templated.
+            Templated. Optional with ``profile_store``.
+        bins: count ``data`` into this profile's bins instead of fitting new ones (a
+            ``Profile`` or the path of one): daily profiles on shared bins merge into rolling
+            references. Templated.
+        profile_store: also save the profile in this :class:`driftkl.ProfileStore` (folder
+            or URL) under ``profile_key``. Templated.
+        profile_key: the key in ``profile_store``, e.g. ``"{{ ds }}"``. Templated.
         config: YAML config path, mapping or ``None`` for defaults. Templated.
         config_overrides: config keys replacing the file's values. Templated.
         **kwargs: passed to ``BaseOperator``.
     """
 
-    template_fields: Sequence[str] = ("data", "output_path", "config", "config_overrides")
+    template_fields: Sequence[str] = (
+        "data",
+        "output_path",
+        "bins",
+        "profile_store",
+        "profile_key",
+        "config",
+        "config_overrides",
+    )
     ui_color = "#d6e6f6"
 
     def __init__(
         self,
         *,
         data: Any,
-        output_path: str,
+        output_path: str | None = None,
         config: str | Mapping[str, Any] | None = None,
         config_overrides: Mapping[str, Any] | None = None,
+        bins: Any = None,
+        profile_store: str | None = None,
+        profile_key: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Store the arguments; all work happens in :meth:`execute`."""
         super().__init__(**kwargs)
+        if output_path is None and profile_store is None:
+            raise ValueError("give output_path, profile_store (with profile_key), or both")
+        if (profile_store is None) != (profile_key is None):
+            raise ValueError("profile_store and profile_key go together")
         self.data = data
         self.output_path = output_path
+        self.bins = bins
+        self.profile_store = profile_store
+        self.profile_key = profile_key
         self.config = config
         self.config_overrides = config_overrides
 
     def execute(self, context: Any) -> dict[str, Any]:
         """Build the profile, write it and return its summary."""
         prof = self.call_core(
-            driftkl.profile, self.data, config=self.config, **dict(self.config_overrides or {})
+            lambda: driftkl.profile(
+                self.data,
+                config=self.config,
+                bins=None if self.bins in (None, "") else resolve_reference(self.bins),
+                **dict(self.config_overrides or {}),
+            )
         )
         outputs = OutputFailures(self.log)
-        written = outputs.attempt(
-            f"write the profile to {self.output_path}", write_text, self.output_path, prof.to_json()
-        )
+        written = None
+        if self.output_path:
+            written = outputs.attempt(
+                f"write the profile to {self.output_path}",
+                write_text,
+                self.output_path,
+                prof.to_json(),
+            )
+        if self.profile_store:
+            stored = outputs.attempt(
+                f"save the profile in the profile store {self.profile_store}",
+                lambda: driftkl.ProfileStore(str(self.profile_store)).put(
+                    prof, str(self.profile_key)
+                ),
+            )
+            written = written or stored
         outputs.raise_if_any(f"profile of {prof.rows} rows built ({prof.content_hash})")
         features = [f.name for f in prof.features]
         self.log.info(
