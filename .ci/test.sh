@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine, then runs lint, types and
-# the docs build and the whole test suite (unit, property, Airflow, Prometheus, Dask, simulation
-# tests, and every example of the docs).
+# the docs build and the whole test suite (unit, property, Airflow, Prometheus, Dask, Spark,
+# simulation tests, and every example of the docs).
 # Usage: bash .ci/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgatewa
 command -v prometheus-alertmanager >/dev/null || need_apt+=(prometheus-alertmanager)
 # docker-compose 1.29 validates docker/docker-compose.yml offline (no Docker engine is needed)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+# the Spark engine's tests run a real local Spark, which needs a Java runtime (17+)
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -28,6 +28,7 @@ from driftkl.counting import (
     require_rows,
     total,
 )
+from driftkl.engines.base import ParquetReader
 from driftkl.engines.local import resolve_threads
 from driftkl.engines.registry import get_engine
 from driftkl.errors import ColumnNotFoundError, ConfigError, SchemaMismatchError
@@ -65,7 +66,20 @@ def _fingerprint(schema: pa.Schema, columns: list[str]) -> str:
 
 
 def _open(data: Any, side: str, config: DriftConfig) -> tuple[Source, Engine]:
-    """The source for ``data`` and the engine it runs on (the source's own, if it has one)."""
+    """The source for ``data`` and the engine it runs on (the source's own, if it has one).
+
+    A path is read by the engine itself when it can (Spark reads Parquet where it lives).
+    """
+    if isinstance(data, (str, os.PathLike)):
+        engine = get_engine(config.execution)
+        if isinstance(engine, ParquetReader):
+            source = engine.read_parquet(
+                os.fspath(data),
+                side=side,
+                row_filter=config.filter,
+                batch_size=config.execution.batch_size,
+            )
+            return source, engine
     source = open_source(
         data, side=side, row_filter=config.filter, batch_size=config.execution.batch_size
     )

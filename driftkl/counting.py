@@ -56,9 +56,9 @@ class Novel:
     """What the novel values of one column were (mergeable).
 
     Attributes:
-        minimum: smallest finite current value (numeric, datetime in epoch seconds), when some
-            fell below the reference range; ``inf`` otherwise.
-        maximum: largest finite current value, when some fell above it; ``-inf`` otherwise.
+        minimum: smallest finite current value below the reference range (numeric, datetime
+            in epoch seconds); ``inf`` when none (none below, or only ``-inf``).
+        maximum: largest finite current value above the reference range; ``-inf`` when none.
         unseen: every unseen category with its exact count, while there are at most
             :data:`UNSEEN_KEPT` of them.
         overflow: more than :data:`UNSEEN_KEPT` distinct unseen categories: ``unseen`` is then
@@ -140,13 +140,17 @@ def _novel(arr: pa.Array, spec: BinSpec, counts: NDArray[np.int64]) -> Novel | N
     below, above = spec.out_of_range_bins
     if not counts[below] and not counts[above]:
         return None
+    # only the finite values beyond the range: a batch's overall minimum would depend on
+    # which batch an infinity fell into, and so on the batch size and the engine
     x = as_float_seconds(arr)
-    finite = x[np.isfinite(x)]
-    if not finite.size:  # only infinities out of range
+    lo, hi = float(spec.edges[0]), float(spec.edges[-1])
+    low = x[np.isfinite(x) & (x < lo)] if counts[below] else x[:0]
+    high = x[np.isfinite(x) & (x > hi)] if counts[above] else x[:0]
+    if not low.size and not high.size:  # only infinities out of range
         return None
     return Novel(
-        minimum=float(finite.min()) if counts[below] else np.inf,
-        maximum=float(finite.max()) if counts[above] else -np.inf,
+        minimum=float(low.min()) if low.size else np.inf,
+        maximum=float(high.max()) if high.size else -np.inf,
     )
 
 

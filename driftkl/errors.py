@@ -65,12 +65,12 @@ class ProfileError(DriftklError, ValueError):
 class MissingExtraError(DriftklError, ImportError):
     """An optional feature was used without its extra installed."""
 
-    def __init__(self, extra: str, feature: str, *, module: str | None = None) -> None:
-        """Build the message naming the ``pip install`` line for ``extra``."""
+    def __init__(
+        self, extra: str, feature: str, *, module: str | None = None, hint: str | None = None
+    ) -> None:
+        """Build the message naming the ``pip install`` line for ``extra`` (or ``hint``)."""
         self.extra = extra
         self.feature = feature
         what = f" (could not import {module!r})" if module else ""
-        super().__init__(
-            f"{feature} needs the optional dependency {extra!r}{what}. "
-            f"Hint: pip install 'driftkl[{extra}]'"
-        )
+        fix = hint or f"pip install 'driftkl[{extra}]'"
+        super().__init__(f"{feature} needs the optional dependency {extra!r}{what}. Hint: {fix}")

@@ -18,6 +18,8 @@ OPTIONAL_LIBRARIES = (
     "matplotlib",
     "polars",
     "duckdb",
+    "pyspark",
+    "py4j",
 )
 
 

@@ -18,6 +18,7 @@ from driftkl.config.model import (
     Execution,
     NoiseFloorConfig,
     SignificanceConfig,
+    SparkConfig,
     Threshold,
 )
 from driftkl.config.parse import load_config
@@ -32,6 +33,7 @@ __all__ = [
     "Execution",
     "NoiseFloorConfig",
     "SignificanceConfig",
+    "SparkConfig",
     "Threshold",
     "load_config",
 ]

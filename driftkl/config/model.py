@@ -26,6 +26,7 @@ __all__ = [
     "NoiseFloorConfig",
     "NoveltyConfig",
     "SignificanceConfig",
+    "SparkConfig",
     "Threshold",
     "default_thresholds",
 ]
@@ -173,6 +174,27 @@ def default_thresholds(metrics: tuple[str, ...]) -> dict[str, Threshold]:
 
 
 @dataclass(frozen=True)
+class SparkConfig:
+    """The Spark session of ``engine: spark`` (config key ``spark``).
+
+    Attributes:
+        master: the cluster manager URL (``local[2]``, ``spark://host:7077``, ``yarn``,
+            ``k8s://...``); ``None`` keeps the active session's, or Spark's default
+            (``spark-submit --master``, else ``local[*]``).
+        app_name: the Spark application name, when driftkl starts the session.
+        conf: further Spark settings (``spark.executor.memory: 4g``), when driftkl starts the
+            session; values are text.
+        session: an existing ``pyspark.sql.SparkSession`` (Python only: ``spark=session``);
+            ``master``, ``app_name`` and ``conf`` are then not used.
+    """
+
+    master: str | None = None
+    app_name: str = "driftkl"
+    conf: Mapping[str, str] = field(default_factory=dict)
+    session: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class DriftConfig:
     """Validated settings for profiling and comparing.
 
@@ -197,12 +219,15 @@ class DriftConfig:
         filter: row filter for (partitioned) Parquet datasets, a list of
             ``[column, op, value]`` conditions that must all hold.
         batch_size: rows per Arrow record batch when streaming Parquet.
-        engine: ``"local"`` (threads in this process, default) or ``"dask"`` (per-partition
-            counts on a dask scheduler, summed; needs ``driftkl[dask]``).
+        engine: ``"local"`` (threads in this process, default), ``"dask"`` (per-partition
+            counts on a dask scheduler, summed; needs ``driftkl[dask]``) or ``"spark"``
+            (Spark jobs; needs ``driftkl[spark]`` and Java).
         threads: worker threads of the local engine (``None``: one per CPU core). Counts are
             identical whatever the thread count or batch size.
         scheduler: ``dask.distributed`` scheduler address (``tcp://host:8786``) for
             ``engine: dask``; ``None`` uses the current dask client or scheduler.
+        spark: the Spark session of ``engine: spark`` (:class:`SparkConfig`: ``master``,
+            ``app_name``, ``conf``, or an existing ``SparkSession`` given in Python).
         significance: the p-value part of the decision rule (see
             :mod:`driftkl.evaluation.decide`): ``enabled``, ``alpha`` (0.01), ``correction``
             (fdr_bh | bonferroni | none).
@@ -245,6 +270,7 @@ class DriftConfig:
     engine: str = "local"
     threads: int | None = None
     scheduler: str | None = None
+    spark: SparkConfig = field(default_factory=SparkConfig)
     significance: SignificanceConfig = field(default_factory=SignificanceConfig)
     noise_floor: NoiseFloorConfig = field(default_factory=NoiseFloorConfig)
     threshold_on: str = "bias_corrected"
@@ -293,7 +319,10 @@ class DriftConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form of every setting."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        no_session = dataclasses.replace(self.spark, session=None)  # a live object, not data
+        plain: dict[str, Any] = _plain(
+            dataclasses.asdict(dataclasses.replace(self, spark=no_session))
+        )
         return plain
 
     def recorded(self) -> dict[str, Any]:
@@ -314,12 +343,14 @@ class Execution:
         engine: the engine's registry name (``"local"``, ``"dask"``).
         threads: worker threads of the local engine (``None``: one per core).
         scheduler: ``dask.distributed`` scheduler address, for ``engine="dask"``.
+        spark: the Spark session settings, for ``engine="spark"``.
     """
 
     batch_size: int = 131_072
     engine: str = "local"
     threads: int | None = None
     scheduler: str | None = None
+    spark: SparkConfig = field(default_factory=SparkConfig)
 
 
 EXECUTION_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Execution))

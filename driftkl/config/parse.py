@@ -33,6 +33,7 @@ from driftkl.config.model import (
     NoiseFloorConfig,
     NoveltyConfig,
     SignificanceConfig,
+    SparkConfig,
     Threshold,
 )
 from driftkl.errors import ConfigError
@@ -264,6 +265,36 @@ def _novelty(value: Any) -> NoveltyConfig:
     return dataclasses.replace(out, min_share=share)
 
 
+def _spark(value: Any) -> SparkConfig:
+    """Validate the ``spark`` block: a mapping, a :class:`SparkConfig` or a live SparkSession."""
+    if isinstance(value, SparkConfig):
+        return value
+    if hasattr(value, "sparkContext") and hasattr(value, "createDataFrame"):
+        return SparkConfig(session=value)  # an existing SparkSession, duck-typed
+    raw = _parse_block(value, SparkConfig, "spark")
+    if "session" in raw:
+        raise ConfigError(
+            "spark.session must be a SparkSession object given in Python "
+            "(driftkl.compare(..., spark=session)), not a config value. Hint: set "
+            "spark.master, spark.app_name and spark.conf instead."
+        )
+    master = raw.get("master")
+    if master is not None and (not isinstance(master, str) or not master):
+        raise ConfigError(f"spark.master must be a master URL such as 'local[2]', got {master!r}")
+    app = raw.get("app_name", "driftkl")
+    if not isinstance(app, str) or not app:
+        raise ConfigError(f"spark.app_name must be a non-empty string, got {app!r}")
+    conf = _mapping(raw.get("conf") or {}, "spark.conf")
+    bad = [k for k, v in conf.items() if not isinstance(k, str) or isinstance(v, (dict, list))]
+    if bad:
+        raise ConfigError(
+            f"spark.conf.{bad[0]} must be a Spark setting name with a text or number value. "
+            "Hint: spark: {conf: {spark.executor.memory: 4g}}"
+        )
+    text = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in conf.items()}
+    return SparkConfig(master=master, app_name=app, conf=text)
+
+
 def _threshold_on(value: Any) -> str:
     """Validate ``threshold_on``."""
     if value not in THRESHOLD_ON:
@@ -389,7 +420,7 @@ def load_config(
     if "engine" in raw:
         if not isinstance(raw["engine"], str) or not raw["engine"]:
             raise ConfigError(
-                f"engine must be an engine name ('local', 'dask'), got {raw['engine']!r}"
+                f"engine must be an engine name ('local', 'dask', 'spark'), got {raw['engine']!r}"
             )
         out["engine"] = raw["engine"]
     if raw.get("threads") is not None:
@@ -398,6 +429,8 @@ def load_config(
         if not isinstance(raw["scheduler"], str) or not raw["scheduler"]:
             raise ConfigError(f"scheduler must be an address string, got {raw['scheduler']!r}")
         out["scheduler"] = raw["scheduler"]
+    if raw.get("spark") is not None:
+        out["spark"] = _spark(raw["spark"])
     if "significance" in raw:
         out["significance"] = _significance(raw["significance"])
     if "noise_floor" in raw:

@@ -1,1 +1,1 @@
-"""Execution engines: where per-batch work runs (local threads, dask)."""
+"""Execution engines: where per-batch work runs (local threads, dask, Spark)."""

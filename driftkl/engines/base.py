@@ -15,7 +15,7 @@ argument; each partial result is merged at most once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from driftkl.sources import Source
 
-__all__ = ["Engine", "merge_by_key"]
+__all__ = ["Engine", "ParquetReader", "merge_by_key"]
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -70,4 +70,20 @@ class Engine(Protocol):
         Yields:
             One merged result per pass, in pass order (``None`` for a pass with no batch).
         """
+        ...
+
+
+@runtime_checkable
+class ParquetReader(Protocol):
+    """An engine that reads Parquet paths itself (Spark), instead of driftkl's Arrow reader."""
+
+    def read_parquet(
+        self,
+        path: str,
+        *,
+        side: str,
+        row_filter: Sequence[tuple[str, str, Any]],
+        batch_size: int,
+    ) -> Source:
+        """The Parquet file, folder, hive-partitioned dataset, glob or URL at ``path``."""
         ...

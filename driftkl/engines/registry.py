@@ -4,7 +4,7 @@ A third-party engine is a class taking an :class:`~driftkl.config.Execution` and
 :class:`~driftkl.engines.base.Engine`, declared in its package metadata::
 
     [project.entry-points."driftkl.engines"]
-    spark = "driftkl_spark:SparkEngine"
+    ray = "driftkl_ray:RayEngine"
 
 Only the chosen engine's module is imported.
 """
@@ -28,14 +28,15 @@ ENTRY_POINT_GROUP = "driftkl.engines"
 _BUILTIN = {
     "local": ("driftkl.engines.local", "LocalEngine", "core"),
     "dask": ("driftkl.engines.dask", "DaskEngine", "dask"),
+    "spark": ("driftkl.engines.spark", "SparkEngine", "spark"),
 }
 
 
 def engine_names() -> tuple[str, ...]:
     """Names of every engine available: built-in first, then entry points.
 
-    >>> engine_names()[:2]
-    ('local', 'dask')
+    >>> engine_names()[:3]
+    ('local', 'dask', 'spark')
     """
     plugins = [ep.name for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in _BUILTIN]
     return (*_BUILTIN, *sorted(plugins))

@@ -3,7 +3,7 @@
 :func:`open_source` recognises the data given (duck-typed: no optional library is
 imported); adding an input is one module implementing the protocol. Inputs: pandas
 DataFrames, ``pyarrow`` tables, Parquet paths (file, folder, glob, hive-partitioned dataset),
-dask DataFrames, Polars ``LazyFrame`` and anything exporting the Arrow C stream interface
+dask and Spark DataFrames, Polars ``LazyFrame`` and anything exporting the Arrow C stream interface
 (Polars DataFrames, DuckDB relations, Arrow readers).
 """
 
@@ -32,6 +32,7 @@ from driftkl.sources.base import (
 from driftkl.sources.dask_frame import DaskFrameSource, is_dask_frame
 from driftkl.sources.pandas import is_pandas, table_from_pandas
 from driftkl.sources.parquet import open_parquet
+from driftkl.sources.spark_frame import SparkFrameSource, is_spark_frame
 from driftkl.sources.table import TableSource
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ def _open(
         return TableSource(f"the {side} table", data, batch_size)
     if is_dask_frame(data):
         return DaskFrameSource.of(data, side=side, batch_size=batch_size)
+    if is_spark_frame(data):
+        return SparkFrameSource.of(data, side=side, batch_size=batch_size)
     if is_lazy_frame(data):  # before pandas: a LazyFrame's .columns would run its query plan
         return LazyFrameSource.of(data, side=side, batch_size=batch_size)
     if is_pandas(data):
@@ -92,6 +95,6 @@ def _open(
         return open_parquet(data, side=side, row_filter=row_filter, batch_size=batch_size)
     raise InputError(
         f"the {side} data must be a pandas DataFrame, a Polars DataFrame or LazyFrame, a pyarrow "
-        f"Table, an object with __arrow_c_stream__, a dask DataFrame or a Parquet path, got "
-        f"{type(data).__name__}"
+        f"Table, an object with __arrow_c_stream__, a dask or Spark DataFrame or a Parquet path, "
+        f"got {type(data).__name__}"
     )

@@ -24,10 +24,13 @@ def documented() -> dict[str, str]:
 
 
 def leaves(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten the nested settings blocks of ``DriftConfig().to_dict()`` to dotted keys."""
+    """Flatten the nested settings blocks of ``DriftConfig().to_dict()`` to dotted keys.
+
+    An empty mapping (``spark.conf``) is a setting of its own.
+    """
     out: dict[str, Any] = {}
     for key, value in d.items():
-        if isinstance(value, dict) and key not in ("columns", "thresholds"):
+        if isinstance(value, dict) and value and key not in ("columns", "thresholds"):
             out.update(leaves(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value

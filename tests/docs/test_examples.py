@@ -112,6 +112,7 @@ def marked(page: Path) -> Any:
             ("from airflow", pytest.mark.airflow),
             (DOCUMENTED_GATEWAY, pytest.mark.prometheus),
             ("LocalCluster", pytest.mark.dask),
+            ('engine="spark"', pytest.mark.spark),
         )
         if needle in text
     ]

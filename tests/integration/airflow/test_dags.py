@@ -35,6 +35,7 @@ EXAMPLE_DAGS = {
     "driftkl_asset_check",
     "driftkl_rolling_reference",
     "driftkl_timeline_backfill",
+    "driftkl_spark_check",
 }
 
 
@@ -244,3 +245,21 @@ def test_asset_pattern_emits_drift_metadata(dagbag, data_dir, drift, status):
     assert extra["report_path"] == f"{data_dir}/reports/orders/latest.json"
     saved = json.loads(Path(extra["report_path"]).read_text())
     assert saved["summary"]["status"] == status
+
+
+def test_spark_check_counts_on_spark_and_gives_the_local_report(dagbag, data_dir):
+    """The Spark example DAG runs its check as Spark jobs; the report is the local one."""
+    dr = run_dag(dagbag, "driftkl_spark_check", "2026-11-12")
+    assert task_states(dr) == {
+        "make_sample_data": "success",
+        "check_orders_drift_on_spark": "success",
+    }
+    report = xcom(dr, "check_orders_drift_on_spark")
+    _assert_ok_report(report)
+    local = driftkl.compare(
+        str(data_dir / "profiles" / "orders.profile.json"),
+        str(data_dir / "orders" / "dt=2026-11-12"),
+    ).to_dict()
+    assert report["features"] == [
+        {k: v for k, v in f.items() if k != "bins"} for f in local["features"]
+    ]

@@ -99,8 +99,25 @@ def test_streaming_fit_is_merge_order_independent():
 
 def test_unknown_engine_names_the_available_ones():
     """An engine name nobody registered is a ConfigError listing the known engines."""
-    with pytest.raises(ConfigError, match=r"engine 'spark' is not known; available: local, dask"):
-        driftkl.compare(_data(1, 0, 100), _data(2, 0, 100), engine="spark")
+    with pytest.raises(
+        ConfigError, match=r"engine 'ray' is not known; available: local, dask, spark"
+    ):
+        driftkl.compare(_data(1, 0, 100), _data(2, 0, 100), engine="ray")
+
+
+def test_novel_range_is_the_same_whatever_the_batch_size():
+    """An infinity below the range does not make a batch's in-range minimum "novel"."""
+    ref = pd.DataFrame({"x": np.linspace(-3.0, 3.0, 2_000)})
+    x = np.linspace(-1.0, 4.0, 2_000)
+    x[[10, 1500]] = -np.inf
+    cur = pd.DataFrame({"x": x})
+    novelty = {
+        size: driftkl.compare(ref, cur, batch_size=size)["x"].to_dict()["novelty"]
+        for size in (100, 777, 2_000)
+    }
+    assert novelty[100] == novelty[777] == novelty[2_000]
+    assert "current_min" not in novelty[100]  # only -inf fell below: no finite novel minimum
+    assert novelty[100]["current_max"] == 4.0
 
 
 def test_profiles_hash_the_same_whatever_the_execution_settings():
