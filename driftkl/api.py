@@ -40,7 +40,7 @@ from driftkl.fitting.plan import select_columns
 from driftkl.grouping import OTHER_SEGMENT, Segments, top_segments
 from driftkl.model.profile import FeatureProfile, Profile
 from driftkl.model.report import DriftReport, FeatureResult
-from driftkl.sources import Source, open_source
+from driftkl.sources import Source, open_source, path_columns
 from driftkl.stats.divergence import unit_name
 
 if TYPE_CHECKING:
@@ -344,7 +344,10 @@ def prepare(
     if isinstance(reference, Profile):  # a profile built here was checked against its data
         known = list(dict.fromkeys([*prof.names, *source.schema.names]))
         _check_named_columns(cfg, known, f"the reference profile or {source.description}")
-    check = check_schema(prof, source.schema, columns, cfg, source.description, skip=skip)
+    derived = path_columns(source)  # hive key=value folders: never "added" to the data
+    check = check_schema(
+        prof, source.schema, columns, cfg, source.description, skip=(*skip, *derived)
+    )
     return Prepared(
         cfg,
         prof,

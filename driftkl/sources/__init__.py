@@ -28,6 +28,7 @@ from driftkl.sources.base import (
     Source,
     check_names,
     column_passes,
+    path_columns,
 )
 from driftkl.sources.dask_frame import DaskFrameSource, is_dask_frame
 from driftkl.sources.pandas import is_pandas, table_from_pandas
@@ -45,6 +46,7 @@ __all__ = [
     "Source",
     "column_passes",
     "open_source",
+    "path_columns",
 ]
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "Source",
     "check_names",
     "column_passes",
+    "path_columns",
 ]
 
 # Columns decoded together in one pass over the data: passes over a few columns at a time
@@ -110,3 +111,12 @@ class Source(Protocol):
 
     def partitions(self, columns: Sequence[str]) -> list[Partition]:
         """Independently readable pieces holding only ``columns``, in order."""
+
+
+def path_columns(source: object) -> tuple[str, ...]:
+    """Columns a source derives from its paths (hive ``key=value`` folders), not its files.
+
+    A reference profile built from one file lacks them; they are not "added" columns.
+    Sources without such columns need not define ``path_columns``.
+    """
+    return tuple(getattr(source, "path_columns", ()))

@@ -115,6 +115,7 @@ class ParquetSource:
     batch_size: int = DEFAULT_BATCH_SIZE
     engine_hint: str | None = None
     file_schemas: dict[str, pa.Schema] = field(default_factory=dict, compare=False, repr=False)
+    path_columns: tuple[str, ...] = ()
     opened: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def open_file(self, path: str) -> Any:
@@ -313,4 +314,5 @@ def open_parquet(
         filter=expr,
         batch_size=batch_size,
         file_schemas=schemas,
+        path_columns=tuple(k.name for k in keys),
     )

@@ -149,3 +149,16 @@ def test_cli_fail_exits_2_naming_the_columns(tmp_path):
     )
     assert failed.returncode == 2
     assert "'score' missing" in failed.stderr and "'age' type changed" in failed.stderr
+
+
+def test_hive_partition_keys_are_not_added_columns(tmp_path):
+    """A ``key=value`` folder name of a partitioned current dataset is not an added column;
+    a column that the files themselves gained still is."""
+    ref = REF[["amount", "country"]]
+    for day in ("2026-11-01", "2026-11-02"):
+        folder = tmp_path / "cur" / f"day={day}"
+        folder.mkdir(parents=True)
+        ref.assign(channel="web").to_parquet(folder / "part.parquet")
+    report = driftkl.compare(ref, tmp_path / "cur")
+    assert [(c.column, c.change) for c in report.schema_changes] == [("channel", "added")]
+    assert report.status == "warn"  # the added column alone; the distributions are the same
