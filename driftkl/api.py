@@ -330,7 +330,10 @@ def prepare(
     if isinstance(reference, Profile):  # a profile built here was checked against its data
         known = list(dict.fromkeys([*prof.names, *source.schema.names]))
         _check_named_columns(cfg, known, f"the reference profile or {source.description}")
-    check = check_schema(prof, source.schema, columns, cfg, source.description, skip=skip)
+    layout = tuple(getattr(source, "partition_keys", ()))  # hive keys: folders, not columns
+    check = check_schema(
+        prof, source.schema, columns, cfg, source.description, skip=(*skip, *layout)
+    )
     return Prepared(
         cfg,
         prof,

@@ -103,7 +103,9 @@ class ParquetSource:
     """Parquet data read file by file (``files``) or through a dataset scanner (``dataset``).
 
     ``file_schemas`` are the schemas the files had when they were listed: a file rewritten
-    since then is refused by name rather than read with other columns.
+    since then is refused by name rather than read with other columns. ``partition_keys`` are
+    the hive partition columns (``day=2026-11-01/`` folders): dataset layout, never reported
+    as columns the reference lacks.
     """
 
     description: str
@@ -115,6 +117,7 @@ class ParquetSource:
     batch_size: int = DEFAULT_BATCH_SIZE
     engine_hint: str | None = None
     file_schemas: dict[str, pa.Schema] = field(default_factory=dict, compare=False, repr=False)
+    partition_keys: tuple[str, ...] = ()
     opened: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def open_file(self, path: str) -> Any:
@@ -313,4 +316,5 @@ def open_parquet(
         filter=expr,
         batch_size=batch_size,
         file_schemas=schemas,
+        partition_keys=tuple(f.name for f in keys),
     )

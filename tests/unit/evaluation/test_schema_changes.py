@@ -149,3 +149,13 @@ def test_cli_fail_exits_2_naming_the_columns(tmp_path):
     )
     assert failed.returncode == 2
     assert "'score' missing" in failed.stderr and "'age' type changed" in failed.stderr
+
+
+def test_hive_partition_keys_are_layout_not_added_columns(tmp_path):
+    """A current hive dataset's partition key (dt=...) is not an added column."""
+    for day in ("2026-11-01", "2026-11-02"):
+        (tmp_path / "cur" / f"dt={day}").mkdir(parents=True)
+        REF.to_parquet(tmp_path / "cur" / f"dt={day}" / "part-0.parquet")
+    report = driftkl.compare(REF, tmp_path / "cur")
+    assert report.schema_changes == ()
+    assert report.status == "ok"
