@@ -275,11 +275,11 @@ class DriftCheckOperator(BaseDriftklOperator):
             **self._overrides(),
         )
 
-    def _save_reports(self, windows: Timeline) -> str:
+    def _save_windows(self, windows: Timeline) -> str:
         """Save every window's report in the report store, filed under the window's start."""
         store = driftkl.ReportStore(str(self.report_store))
         paths = [store.put(w.report, at=w.start) for w in windows.windows]
-        return f"{len(paths)} window reports, the last {paths[-1]}"
+        return f"{len(paths)} window reports, the last as {paths[-1]}"
 
     def on_core_error(self, exc: Exception) -> None:  # noqa: ARG002 - already logged
         """Best effort: mark the failed check in the Pushgateway group, never mask the error."""
@@ -300,26 +300,24 @@ class DriftCheckOperator(BaseDriftklOperator):
         report = self.call_core(self._compare)
         self.checked_dataset = report.dataset
         outputs = OutputFailures(self.log)
+        windows = self._windows
         where = CheckOutputs(
             output_path=self.output_path,
             html_output_path=self.html_output_path,
-            report_store=self.report_store if self._windows is None else None,
+            report_store=self.report_store if windows is None else None,
             report_at=self.report_at,
             prometheus_conn_id=str(self.prometheus_conn_id or "") or None,
             prometheus_job=self.prometheus_job,
             grouping_key=self._grouping_key(),
         )
         written = write_outputs(report, where, outputs, self.log)
-        windows = self._windows
         if windows is not None and self.report_store:
             kept = outputs.attempt(
                 f"save the window reports in the report store {self.report_store}",
-                lambda: self._save_reports(windows),
+                lambda: self._save_windows(windows),
             )
             if kept:
                 self.log.info("saved %s", kept)
-        if windows is not None:
-            self.log.info("%r", windows)
         table = render_log_table(report, max_rows=self.log_max_rows)
         (self.log.info if report.status == "ok" else self.log.warning)("%s", table)
         result = xcom_value(report, self.xcom)
@@ -334,6 +332,7 @@ class DriftCheckOperator(BaseDriftklOperator):
                 }
                 for w in windows.windows
             ]
+            self.log.info("%r", windows)
         if self.emit_asset_metadata:
             meta = asset_metadata(report.to_dict(bins=False), report_path=written)
             self.emit_asset_extra(context, meta)
@@ -345,7 +344,14 @@ class DriftCheckOperator(BaseDriftklOperator):
             )
         if not (report.is_drifted or (windows is not None and windows.status == "drift")):
             return result
-        message = _drift_message(report, windows)
+        message = _drift_message(report)
+        if windows is not None:
+            drifted = [w.start.isoformat() for w in windows.windows if w.status == "drift"]
+            message = (
+                f"drift in {report.dataset} in {len(drifted)}/{len(windows.windows)} windows "
+                f"of {windows.every} starting {', '.join(drifted)}; latest window: "
+                f"{', '.join(report.drifted_features) or 'no drift'}"
+            )
         if self.on_drift == "warn":
             self.log.warning("%s; on_drift='warn': the task succeeds", message)
             return result
@@ -355,18 +361,8 @@ class DriftCheckOperator(BaseDriftklOperator):
         raise DriftDetected(f"{message}; on_drift='fail': the table above says why") from None
 
 
-def _drift_message(report: DriftReport, windows: Timeline | None) -> str:
-    """``drift in orders: amount, country (2 of 7 features)`` plus drifted schema changes.
-
-    For a timeline: the windows that drifted, by start, and the latest window's features.
-    """
-    if windows is not None:
-        drifted = [w.start.isoformat() for w in windows.windows if w.status == "drift"]
-        return (
-            f"drift in {report.dataset} in {len(drifted)} of {len(windows.windows)} windows "
-            f"of {windows.every} starting {', '.join(drifted)}; latest window: "
-            f"{', '.join(report.drifted_features) or 'no drift'}"
-        )
+def _drift_message(report: DriftReport) -> str:
+    """``drift in orders: amount, country (2 of 7 features)`` plus drifted schema changes."""
     s = report.summary()
     names = list(report.drifted_features)
     more = len(names) - _NAMES_SHOWN
