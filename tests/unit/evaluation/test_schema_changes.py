@@ -162,3 +162,13 @@ def test_hive_partition_keys_are_not_added_columns(tmp_path):
     report = driftkl.compare(ref, tmp_path / "cur")
     assert [(c.column, c.change) for c in report.schema_changes] == [("channel", "added")]
     assert report.status == "warn"  # the added column alone; the distributions are the same
+
+
+def test_hive_partition_keys_are_layout_not_added_columns(tmp_path):
+    """A current hive dataset's partition key (dt=...) is not an added column."""
+    for day in ("2026-11-01", "2026-11-02"):
+        (tmp_path / "cur" / f"dt={day}").mkdir(parents=True)
+        REF.to_parquet(tmp_path / "cur" / f"dt={day}" / "part-0.parquet")
+    report = driftkl.compare(REF, tmp_path / "cur")
+    assert report.schema_changes == ()
+    assert report.status == "ok"
