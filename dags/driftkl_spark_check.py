@@ -15,7 +15,7 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from driftkl.integrations.airflow import DriftCheckOperator
-from driftkl.integrations.airflow.examples import data_dir_template
+from driftkl.integrations.airflow.examples import DAY, data_dir_template
 
 DATA_DIR = data_dir_template()
 SPARK_MASTER = "{{ var.value.get('driftkl_spark_master', 'local[2]') }}"
@@ -31,29 +31,29 @@ SPARK_MASTER = "{{ var.value.get('driftkl_spark_master', 'local[2]') }}"
 )
 def driftkl_spark_check() -> None:
     @task
-    def make_sample_data(data_dir: str, ds: str, params: dict) -> dict[str, str]:
+    def make_sample_data(data_dir: str, day: str, params: dict) -> dict[str, str]:
         """Example only: write the day's sample partition (your data comes from upstream)."""
         from driftkl.integrations.airflow.examples import prepare_sample_data  # noqa: PLC0415
 
-        return prepare_sample_data(data_dir, ds=ds, drift=bool(params["sample_drift"]))
+        return prepare_sample_data(data_dir, ds=day, drift=bool(params["sample_drift"]))
 
     check = DriftCheckOperator(
         task_id="check_orders_drift_on_spark",
         reference=DATA_DIR + "/profiles/orders.profile.json",
-        current=DATA_DIR + "/orders/dt={{ ds }}/",
+        current=DATA_DIR + "/orders/dt=" + DAY + "/",
         dataset="orders",
         config_overrides={
             "engine": "spark",
             "spark": {
                 "master": SPARK_MASTER,
-                "app_name": "driftkl-orders-{{ ds }}",
+                "app_name": "driftkl-orders-" + DAY,
                 "conf": {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2"},
             },
         },
-        output_path=DATA_DIR + "/reports/orders/spark-{{ ds }}.json",
+        output_path=DATA_DIR + "/reports/orders/spark-" + DAY + ".json",
         on_drift="warn",
     )
-    make_sample_data(DATA_DIR) >> check
+    make_sample_data(DATA_DIR, DAY) >> check
 
 
 driftkl_spark_check()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from integration.airflow.airflow_helpers import rendered_fields, task_states, xcom
@@ -123,3 +125,35 @@ def test_example_dag_with_logical_date_uses_it_not_run_after(dagbag, data_dir):
     fields = rendered_fields(dr, "check_orders_drift")
     assert fields["current"] == f"{data_dir}/orders/dt=2026-11-02/"
     assert fields["html_output_path"] == f"{data_dir}/reports/orders/2026-11-02.html"
+
+
+DATE_ONLY = ("{{ ds", "{{ ds_nodash", "{{ logical_date", "{{ data_interval_start")
+DATE_ARGS = {"ds", "ds_nodash", "logical_date", "data_interval_start", "data_interval_end"}
+
+
+def test_no_example_dag_needs_a_logical_date():
+    """No example DAG templates ``{{ ds }}``-like values or takes them as task arguments:
+    Airflow 3 manual runs have no logical date (``examples.DAY`` falls back to run_after)."""
+    dags = sorted((Path(__file__).resolve().parents[3] / "dags").glob("*.py"))
+    assert len(dags) >= 9
+    found = []
+    for path in dags:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in docs and any(t in node.value for t in DATE_ONLY):
+                    found.append(f"{path.name}:{node.lineno} {node.value!r}")
+            elif isinstance(node, ast.FunctionDef):
+                found += [
+                    f"{path.name}:{node.lineno} argument {a.arg}"
+                    for a in node.args.args
+                    if a.arg in DATE_ARGS
+                ]
+    assert found == []
