@@ -80,6 +80,8 @@ def _full_row(f: FeatureView) -> dict[str, Any]:
             row[f"{name} drift threshold [{m.unit}]"] = m.drift
     if f.test is not None:
         row["p_value"] = f.test.p_value
+        row["rank_p_value"] = f.test.rank_p_value
+        row["p_value_combined"] = f.test.combined_p_value  # what the correction adjusts
         row["p_value_adjusted"] = f.test.p_value_adjusted
         row["alpha"] = f.test.alpha
     if f.novelty is not None:
@@ -109,8 +111,9 @@ def report_frame(report: ReportView, *, full: bool = False) -> pd.DataFrame:
     Args:
         report: the report.
         full: every metric (value, noise floor, drift threshold; units and KL direction in
-            the column names), both p-values and α, novelty, top bins, row counts and shares,
-            kind and reason; otherwise the compact :data:`COMPACT_COLUMNS`.
+            the column names), the p-values (G-test, rank-sum, their Simes combination that
+            the correction adjusts, adjusted) and α, novelty, top bins, row counts and
+            shares, kind and reason; otherwise the compact :data:`COMPACT_COLUMNS`.
     """
     import pandas as pd  # noqa: PLC0415 - pandas is needed only for this form
 

@@ -161,9 +161,16 @@ def _feature_section(f: FeatureView) -> str:
             else f"; adjusted ({html_text(t.correction)}) {p_equals(t.p_value_adjusted)}"
         )
         pooled = f" (sparse bins pooled: {t.bins_pooled})" if t.bins_pooled else ""
+        # the correction adjusts the combined p-value: show it, or adjusted < raw looks wrong
+        rank = (
+            ""
+            if t.rank_p_value is None
+            else f"; rank-sum: {p_equals(t.rank_p_value)}; combined (Simes): "
+            f"{p_equals(t.combined_p_value)}"
+        )
         test = (
-            f"<div class='dk-line muted'>{html_text(t.method)}: {p_equals(t.p_value)}{adj}, "
-            f"df = {t.df}, α = {t.alpha:g}{pooled}</div>"
+            f"<div class='dk-line muted'>{html_text(t.method)}: {p_equals(t.p_value)}{rank}"
+            f"{adj}, df = {t.df}, α = {t.alpha:g}{pooled}</div>"
         )
     notes = "".join(f"<li>{html_text(n)}</li>" for n in f.notes)
     opened = " open" if f.status != "ok" and f.rule != "event_time" else ""

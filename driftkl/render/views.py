@@ -60,6 +60,10 @@ class TestView(Protocol):
     def correction(self) -> str: ...  # noqa: D102
     @property
     def bins_pooled(self) -> int: ...  # noqa: D102
+    @property
+    def rank_p_value(self) -> float | None: ...  # noqa: D102
+    @property
+    def combined_p_value(self) -> float: ...  # noqa: D102
 
 
 class NoveltyView(Protocol):

@@ -76,3 +76,17 @@ def test_full_frame_keeps_every_column(report):
         assert col in frame.columns
     assert len(frame.columns) > len(report.to_frame().columns) + 5
     assert list(frame.index) == [f.name for f in report.features]
+
+
+def test_full_frame_and_html_show_the_p_value_the_correction_adjusts(report):
+    """The correction adjusts the Simes-combined p-value of the G-test and the rank-sum test:
+    the full frame and the HTML show it, so an adjusted value below the G-test's reads right."""
+    full = report.to_frame(full=True)
+    tested = full.dropna(subset=["p_value_combined"])
+    assert len(tested) > 0
+    assert (tested["p_value_adjusted"] >= tested["p_value_combined"]).all()
+    numeric = tested.dropna(subset=["rank_p_value"])
+    assert len(numeric) > 0  # ordered bins ran the rank-sum test too
+    assert (numeric["p_value_combined"] <= numeric[["p_value", "rank_p_value"]].max(axis=1)).all()
+    html = report.to_html()
+    assert html.count("combined (Simes)") == len(numeric)
