@@ -24,11 +24,24 @@ if TYPE_CHECKING:
 
     from driftkl.sources import Source
 
-__all__ = ["Engine", "ParquetReader", "merge_by_key"]
+__all__ = ["Engine", "ParquetReader", "merge_by_key", "merge_optional"]
 
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def merge_optional(a: T | None, b: T | None, merge: Callable[[T, T], T]) -> T | None:
+    """``merge(a, b)``, where ``None`` (a partition or pass with no batches) is the identity.
+
+    >>> merge_optional(None, 3, merge=lambda x, y: x + y), merge_optional(2, 3, lambda x, y: x + y)
+    (3, 5)
+    """
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return merge(a, b)
 
 
 def merge_by_key(a: dict[K, V], b: dict[K, V], combine: Callable[[V, V], V]) -> dict[K, V]:

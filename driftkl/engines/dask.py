@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dask.base import compute as _dask_compute
 from dask.delayed import delayed as _dask_delayed
 
+from driftkl.engines.base import merge_optional
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
@@ -51,21 +53,13 @@ def _fold_partition(
     return acc
 
 
-def _merge_optional(a: T | None, b: T | None, merge: Callable[[T, T], T]) -> T | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return merge(a, b)
-
-
 def _tree(layer: list[Any], merge: Callable[[T, T], T]) -> Any:
     """Pairwise merges of delayed partial results, as a balanced tree (``None`` if empty)."""
     if not layer:
         return None
     while len(layer) > 1:
         nxt = [
-            delayed(_merge_optional)(layer[i], layer[i + 1], merge)
+            delayed(merge_optional)(layer[i], layer[i + 1], merge)
             for i in range(0, len(layer) - 1, 2)
         ]
         if len(layer) % 2:

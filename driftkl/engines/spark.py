@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 from pyspark.sql import SparkSession
 
+from driftkl.engines.base import merge_optional
 from driftkl.errors import MissingExtraError
 from driftkl.sources.spark_frame import (
     SparkFrameSource,
@@ -91,14 +92,6 @@ def spark_session(settings: SparkConfig, *, batch_size: int = 131_072) -> Any:
         raise MissingExtraError(
             "spark", f"engine='spark' (starting Spark failed: {exc})", hint=_JAVA_HINT
         ) from exc
-
-
-def _merge_optional(a: T | None, b: T | None, merge: Callable[[T, T], T]) -> T | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return merge(a, b)
 
 
 def _fold(batches: Any, work: Callable[[pa.RecordBatch], T], merge: Callable[[T, T], T]) -> Any:
@@ -163,7 +156,7 @@ class SparkEngine:
         label: str,
     ) -> Iterator[T | None]:
         """One Spark job per pass, partials merged by ``treeAggregate`` (see the protocol)."""
-        combine = functools.partial(_merge_optional, merge=merge)
+        combine = functools.partial(merge_optional, merge=merge)
         for columns in passes:
             what = f"columns {list(columns)} of {source.description}"
             try:
