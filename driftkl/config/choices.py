@@ -9,6 +9,7 @@ __all__ = [
     "CORRECTIONS",
     "DIRECTIONS",
     "EVENT_TIME",
+    "FILTER_OPS",
     "KINDS",
     "METRICS",
     "NOISE_FLOOR_METHODS",
@@ -21,6 +22,7 @@ __all__ = [
 METRICS: tuple[str, ...] = tuple(_REGISTRY)
 KINDS = ("numeric", "categorical", "datetime", "event_time")
 EVENT_TIME = ("auto", "none")
+FILTER_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 UNITS = ("bits", "nats", "hartleys")
 NUMERIC_METHODS = ("quantile", "uniform")
 CORRECTIONS = ("none", "bonferroni", "fdr_bh")

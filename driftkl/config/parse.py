@@ -18,6 +18,7 @@ from driftkl.config.choices import (
     CORRECTIONS,
     DIRECTIONS,
     EVENT_TIME,
+    FILTER_OPS,
     KINDS,
     METRICS,
     NOISE_FLOOR_METHODS,
@@ -185,7 +186,7 @@ def _column(name: str, value: Any) -> ColumnConfig:
 
 
 def _filter(value: Any) -> tuple[tuple[str, str, Any], ...]:
-    ops = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
+    ops = FILTER_OPS
     if not isinstance(value, (list, tuple)):
         raise ConfigError(f"filter must be a list of [column, op, value], got {value!r}")
     out = []

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS_PER_PASS",
     "DEFAULT_BATCH_SIZE",
+    "FILTER_TERMS",
     "Partition",
     "Source",
     "check_names",
     "column_passes",
+    "filter_conjunction",
     "path_columns",
 ]
 
@@ -120,3 +122,49 @@ def path_columns(source: object) -> tuple[str, ...]:
     Sources without such columns need not define ``path_columns``.
     """
     return tuple(getattr(source, "path_columns", ()))
+
+
+#: How each operator the config accepts (:data:`~driftkl.config.choices.FILTER_OPS`) builds a term.
+FILTER_TERMS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": lambda c, v: c == v,
+    "!=": lambda c, v: c != v,
+    "<": lambda c, v: c < v,
+    "<=": lambda c, v: c <= v,
+    ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v,
+    "in": lambda c, v: c.isin(list(v)),
+    "not in": lambda c, v: ~c.isin(list(v)),
+}
+
+
+def filter_conjunction(
+    conditions: Sequence[tuple[str, str, Any]],
+    names: Sequence[str],
+    where: str,
+    column: Callable[[str], Any],
+    value: Callable[[str, Any], Any] = lambda _c, v: v,
+) -> Any:
+    """The AND of every ``[column, op, value]`` filter condition, ``None`` for no condition.
+
+    ``column(name)`` is the engine's column expression (an Arrow field, a Spark column) and
+    ``value(name, v)`` the value typed for it; any object with the comparison operators,
+    ``isin`` and ``~`` works.
+
+    >>> import pandas as pd
+    >>> s = pd.Series([1, 2, 3])
+    >>> list(filter_conjunction([("x", ">", 1), ("x", "not in", [3])], ["x"], "t", lambda _: s))
+    [False, True, False]
+
+    Raises:
+        InputError: a condition names a column not in ``names``.
+    """
+    missing = [c for c, _, _ in conditions if c not in names]
+    if missing:
+        raise InputError(
+            f"filter names column(s) {missing} not in {where} (columns: {list(names)})."
+        )
+    expr = None
+    for name, op, v in conditions:
+        term = FILTER_TERMS[op](column(name), value(name, v))
+        expr = term if expr is None else expr & term
+    return expr

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from driftkl.errors import InputError
-from driftkl.sources.base import DEFAULT_BATCH_SIZE, Partition
+from driftkl.sources.base import DEFAULT_BATCH_SIZE, Partition, filter_conjunction
 from driftkl.sources.parquet_files import (
     conform,
     differing_files,
@@ -40,16 +40,6 @@ _BATCH_READAHEAD = 4
 _OPEN_FILES = 16
 _FRAGMENT_READAHEAD = 2
 _READ_ERRORS = (pa.ArrowException, OSError, UnicodeDecodeError)
-_OPS = {
-    "==": lambda f, v: f == v,
-    "!=": lambda f, v: f != v,
-    "<": lambda f, v: f < v,
-    "<=": lambda f, v: f <= v,
-    ">": lambda f, v: f > v,
-    ">=": lambda f, v: f >= v,
-    "in": lambda f, v: f.isin(v),
-    "not in": lambda f, v: ~f.isin(v),
-}
 
 
 def _parquet_file(path: str, strings: Sequence[str] = ()) -> Any:
@@ -234,17 +224,13 @@ def _to_expression(
         return None
     import pyarrow.compute as pc  # noqa: PLC0415 - about 80 ms, only for filters
 
-    missing = [c for c, _, _ in conditions if c not in schema.names]
-    if missing:
-        raise InputError(
-            f"filter names column(s) {missing} not in {where} (columns: {schema.names})."
-        )
-    expr = None
-    for column, op, value in conditions:
-        typed = _typed(value, column, schema.field(column).type, where)
-        term = _OPS[op](pc.field(column), typed)
-        expr = term if expr is None else expr & term
-    return expr
+    return filter_conjunction(
+        conditions,
+        schema.names,
+        where,
+        pc.field,
+        lambda c, v: _typed(v, c, schema.field(c).type, where),
+    )
 
 
 def _open_dataset(target: Any, description: str, schema: pa.Schema | None = None) -> Any:

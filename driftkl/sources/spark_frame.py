@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 from driftkl import errors
 from driftkl._optional import import_optional
 from driftkl.errors import InputError
-from driftkl.sources.base import DEFAULT_BATCH_SIZE, Partition, check_names
+from driftkl.sources.base import (
+    DEFAULT_BATCH_SIZE,
+    Partition,
+    check_names,
+    filter_conjunction,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -37,17 +42,6 @@ __all__ = [
 
 _THROWN = re.compile(r"^[A-Za-z_][\w.$]*(Error|Exception): ")
 _RAISED = re.compile(r"^driftkl\.errors\.(\w+): (.+)$", re.MULTILINE)
-
-_OPS = {
-    "==": lambda c, v: c == v,
-    "!=": lambda c, v: c != v,
-    "<": lambda c, v: c < v,
-    "<=": lambda c, v: c <= v,
-    ">": lambda c, v: c > v,
-    ">=": lambda c, v: c >= v,
-    "in": lambda c, v: c.isin(list(v)),
-    "not in": lambda c, v: ~c.isin(list(v)),
-}
 
 
 def is_spark_frame(data: Any) -> bool:
@@ -155,15 +149,7 @@ class SparkFrameSource:
 
 def _where(frame: Any, conditions: Sequence[tuple[str, str, Any]], where: str) -> Any:
     """``frame`` filtered by every ``[column, op, value]`` condition (Spark prunes partitions)."""
-    missing = [c for c, _, _ in conditions if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"filter names column(s) {missing} not in {where} (columns: {list(frame.columns)})."
-        )
-    cond = None
-    for column, op, value in conditions:
-        term = _OPS[op](frame[column], value)
-        cond = term if cond is None else cond & term
+    cond = filter_conjunction(conditions, list(frame.columns), where, frame.__getitem__)
     return frame if cond is None else frame.where(cond)
 
 
